@@ -1,0 +1,174 @@
+//! The subcommands. Exit codes: 0 success, 1 the input was rejected (or would be reformatted),
+//! 2 usage or I/O errors.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ottl_syntax::source;
+use ottl_syntax::{Diagnostic, LineIndex, dump, yaml};
+
+use crate::render;
+
+#[derive(Debug, Parser)]
+#[command(name = "ottl", version, about = "The OTTL toolchain: parse, format and check OpenTelemetry Transformation Language")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse one statement, condition or value expression (syntax only) and print its tree.
+    Parse {
+        /// What the text is.
+        #[arg(long, value_enum, default_value = "statement")]
+        kind: Kind,
+        /// Print the tree as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The OTTL text, or `-` to read standard input.
+        text: String,
+    },
+    /// Format `.ottl` files in place (with `--check`, only report the ones that would change).
+    Fmt {
+        #[arg(long)]
+        check: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Check `.ottl` files and Collector YAML configurations and report every problem found.
+    Check {
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Kind {
+    Statement,
+    Condition,
+    Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Parse { kind, json, text } => parse(kind, json, &text),
+        Command::Fmt { check, files } => fmt(check, &files),
+        Command::Check { format, files } => check(format, &files),
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn parse(kind: Kind, json: bool, text: &str) -> Result<ExitCode, String> {
+    let text = if text == "-" {
+        let mut buf = String::new();
+        std::io::stdin().read_to_string(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
+        buf
+    } else {
+        text.to_string()
+    };
+    let (out, diagnostics) = match kind {
+        Kind::Statement => {
+            let p = ottl_syntax::parse_statement(&text);
+            (p.tree.as_ref().map(|t| if json { to_json(t) } else { dump::statement(t) }), p.diagnostics)
+        }
+        Kind::Condition => {
+            let p = ottl_syntax::parse_condition(&text);
+            (p.tree.as_ref().map(|t| if json { to_json(t) } else { dump::condition(t) }), p.diagnostics)
+        }
+        Kind::Value => {
+            let p = ottl_syntax::parse_value(&text);
+            (p.tree.as_ref().map(|t| if json { to_json(t) } else { dump::value(t) }), p.diagnostics)
+        }
+    };
+    for d in &diagnostics {
+        eprint!("{}", render::human("<input>", &text, d, color()));
+    }
+    let rejected = diagnostics.iter().any(Diagnostic::is_error);
+    if let (Some(out), false) = (out, rejected) {
+        print!("{out}");
+        if json {
+            println!();
+        }
+    }
+    Ok(if rejected { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn to_json<T: serde::Serialize>(tree: &T) -> String {
+    serde_json::to_string_pretty(tree).expect("the AST serializes")
+}
+
+fn fmt(check: bool, files: &[PathBuf]) -> Result<ExitCode, String> {
+    let mut changed = false;
+    for path in files {
+        if is_yaml(path) {
+            return Err(format!("{}: `ottl fmt` formats .ottl files; statements inside YAML are formatted by the language server", path.display()));
+        }
+        let text = read(path)?;
+        let formatted = source::format_file(&text);
+        if formatted == text {
+            continue;
+        }
+        changed = true;
+        if check {
+            println!("would reformat {}", path.display());
+        } else {
+            std::fs::write(path, formatted).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("formatted {}", path.display());
+        }
+    }
+    Ok(if check && changed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+fn check(format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
+    let mut errors = 0usize;
+    let mut json_out = Vec::new();
+    for path in files {
+        let text = read(path)?;
+        let name = path.display().to_string();
+        let diagnostics = if is_yaml(path) { yaml::check(&text) } else { source::check(&source::split(&text)) };
+        errors += diagnostics.iter().filter(|d| d.is_error()).count();
+        match format {
+            Format::Human => {
+                for d in &diagnostics {
+                    eprint!("{}", render::human(&name, &text, d, color()));
+                }
+            }
+            Format::Json => {
+                let index = LineIndex::new(&text);
+                let rows: Vec<_> = diagnostics.iter().map(|d| render::json(&name, &text, &index, d)).collect();
+                json_out.push(serde_json::to_value(rows).expect("diagnostics serialize"));
+            }
+        }
+    }
+    if format == Format::Json {
+        let all: Vec<serde_json::Value> = json_out.into_iter().flat_map(|v| v.as_array().cloned().unwrap_or_default()).collect();
+        println!("{}", serde_json::to_string_pretty(&all).expect("JSON"));
+    } else if errors == 0 {
+        eprintln!("{} file(s) checked, no errors", files.len());
+    } else {
+        eprintln!("{errors} error(s)");
+    }
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

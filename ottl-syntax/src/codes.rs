@@ -1,0 +1,112 @@
+//! The registry of diagnostic codes.
+//!
+//! A code names one kind of problem for good: never reuse a code, never change what it means.
+//! Retired codes stay in the table with `retired: true`. Ranges: `E1xx` syntax, `E2xx` paths and
+//! contexts, `E3xx` types, `E4xx` functions and arguments, `W5xx` warnings. Every code has a
+//! fixture `testdata/diagnostics/<code>_<slug>.ottl` (a test fails when one is missing).
+
+use std::fmt;
+
+/// A stable diagnostic code such as `E107`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(&'static str);
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The registry entry of this code.
+    pub fn info(self) -> &'static CodeInfo {
+        REGISTRY
+            .iter()
+            .find(|info| info.code == self)
+            .expect("every Code constant is in REGISTRY")
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+/// What the registry knows about a code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: Code,
+    /// A short slug, used in fixture file names.
+    pub slug: &'static str,
+    /// One line saying what the code means.
+    pub summary: &'static str,
+    pub retired: bool,
+}
+
+macro_rules! codes {
+    ($($name:ident $slug:literal $summary:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub const $name: Code = Code(stringify!($name));
+        )*
+        /// Every code ever assigned, in order.
+        pub static REGISTRY: &[CodeInfo] = &[
+            $(CodeInfo { code: $name, slug: $slug, summary: $summary, retired: false },)*
+        ];
+    };
+}
+
+codes! {
+    E100 "invalid_character" "a character that no OTTL token accepts";
+    E101 "unterminated_string" "a string literal without its closing quote";
+    E102 "invalid_escape" "an escape sequence Go's string rules do not accept";
+    E103 "odd_hex_digits" "a bytes literal with an odd number of hex digits";
+    E104 "number_out_of_range" "an integer or float literal that does not fit 64 bits";
+    E105 "unexpected_token" "a token the grammar does not allow at this place";
+    E106 "unexpected_end" "the input ends where the grammar expects more";
+    E107 "signed_number_after_value" "a signed number directly after a value (`1-1`)";
+    E108 "assignment_as_comparison" "`=` used where a comparison needs `==`";
+    E109 "value_as_condition" "a value where a condition is required (a bare path, a literal, math)";
+    E110 "uppercase_in_path" "an uppercase letter in a path segment";
+    E111 "converter_as_statement" "a statement that starts with a converter instead of an editor";
+    E112 "editor_as_value" "a lowercase (editor) call used as a value";
+    E113 "indexed_editor" "an editor call followed by `[key]`";
+    E114 "single_quoted_string" "a string in single quotes";
+    E115 "unbalanced_delimiter" "an opening bracket without its closing one, or the reverse";
+    E116 "invalid_math_operand" "a value that cannot take part in `+ - * /`";
+    E117 "invalid_operator" "an operator OTTL does not have (`<>`, `=<`, `&&`, `!`)";
+    E118 "chained_comparison" "two comparisons in a row without `and`/`or`";
+    E119 "condition_as_value" "a condition where a value is required";
+    E120 "trailing_comma" "a trailing comma in a list or argument list";
+    E121 "octal_literal" "an integer with a leading zero that is not valid octal";
+    E122 "nil_path" "a path that starts with `nil`";
+    E123 "empty_input" "nothing to parse";
+    E124 "yaml_syntax" "a YAML file that does not parse";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for info in REGISTRY {
+            assert!(seen.insert(info.code), "{} is registered twice", info.code);
+            let s = info.code.as_str();
+            assert!(s.len() == 4 && (s.starts_with('E') || s.starts_with('W')), "{s}");
+            assert!(s[1..].chars().all(|c| c.is_ascii_digit()), "{s}");
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! The three entry points: statement, condition, value expression.
+
+use lalrpop_util::ParseError;
+
+use crate::ast::{BoolExpr, Statement, Value};
+use crate::diagnostics::{self, Diagnostic};
+use crate::lexer;
+use crate::shape::{self, Entry, Tok, Token};
+use crate::text::TextRange;
+use crate::{grammar, lower};
+
+/// The result of parsing: the tree, when one could be built, and every diagnostic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed<T> {
+    pub tree: Option<T>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Parsed<T> {
+    /// True when there is a tree and no error.
+    pub fn is_ok(&self) -> bool {
+        self.tree.is_some() && !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses one statement: `editor(args) [where condition]`.
+pub fn parse_statement(text: &str) -> Parsed<Statement> {
+    parse(text, Entry::Statement, |text, tokens| {
+        grammar::StatementParser::new()
+            .parse(text, tokens)
+            .map(|cst| lower::statement(text, cst))
+    })
+}
+
+/// Parses one condition (a boolean expression), as in `where` clauses and filter conditions.
+pub fn parse_condition(text: &str) -> Parsed<BoolExpr> {
+    parse(text, Entry::Condition, |text, tokens| {
+        grammar::ExpressionParser::new()
+            .parse(text, tokens)
+            .map(|cst| lower::condition(text, cst))
+    })
+}
+
+/// Parses one value expression (upstream's `ParseValueExpression`).
+pub fn parse_value(text: &str) -> Parsed<Value> {
+    parse(text, Entry::Value, |text, tokens| {
+        grammar::ExpressionParser::new()
+            .parse(text, tokens)
+            .map(|cst| lower::value(text, cst))
+    })
+}
+
+/// The syntax diagnostics of `text` read as `entry`.
+pub fn syntax_diagnostics(entry: Entry, text: &str) -> Vec<Diagnostic> {
+    match entry {
+        Entry::Statement => parse_statement(text).diagnostics,
+        Entry::Condition => parse_condition(text).diagnostics,
+        Entry::Value => parse_value(text).diagnostics,
+    }
+}
+
+type Spanned = (u32, Tok, u32);
+type GrammarResult<T> = Result<(Option<T>, Vec<Diagnostic>), ParseError<u32, Tok, ()>>;
+
+fn parse<T>(
+    text: &str,
+    entry: Entry,
+    run: impl FnOnce(&str, std::vec::IntoIter<Spanned>) -> GrammarResult<T>,
+) -> Parsed<T> {
+    let (raw, mut diagnostics) = lexer::lex(text);
+    if raw.is_empty() && diagnostics.is_empty() {
+        let what = match entry {
+            Entry::Statement => "a statement",
+            Entry::Condition => "a condition",
+            Entry::Value => "a value",
+        };
+        let end = text.len() as u32;
+        diagnostics.push(diagnostics::empty_input(TextRange::empty(end), what));
+        return Parsed { tree: None, diagnostics };
+    }
+    let tokens = match shape::shape(text, &raw, entry) {
+        Ok(tokens) => tokens,
+        Err(d) => {
+            diagnostics.push(d);
+            return Parsed { tree: None, diagnostics };
+        }
+    };
+    if !diagnostics.is_empty() && diagnostics.iter().any(|d| d.code == crate::codes::E101) {
+        return Parsed { tree: None, diagnostics };
+    }
+    let spanned: Vec<Spanned> = tokens.iter().map(|t| (t.range.start, t.tok.clone(), t.range.end)).collect();
+    match run(text, spanned.into_iter()) {
+        Ok((tree, more)) => {
+            diagnostics.extend(more);
+            Parsed { tree, diagnostics }
+        }
+        Err(e) => {
+            diagnostics.push(syntax_error(text, &tokens, e));
+            Parsed { tree: None, diagnostics }
+        }
+    }
+}
+
+fn syntax_error(text: &str, tokens: &[Token], err: ParseError<u32, Tok, ()>) -> Diagnostic {
+    match err {
+        ParseError::UnrecognizedEof { location, expected } => {
+            diagnostics::unexpected_end(TextRange::empty(location), &describe_expected(&expected))
+        }
+        ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
+            let range = TextRange::new(l, r);
+            let index = tokens.iter().position(|t| t.range.start == l).unwrap_or(0);
+            explain_unexpected(text, tokens, index, &tok, range)
+                .unwrap_or_else(|| diagnostics::unexpected_token(range, tok.describe(), &describe_expected(&expected)))
+        }
+        ParseError::ExtraToken { token: (l, tok, r) } => {
+            diagnostics::unexpected_token(TextRange::new(l, r), tok.describe(), "the end of the input")
+        }
+        ParseError::InvalidToken { location } => {
+            diagnostics::unexpected_token(TextRange::empty(location), "input", "a token")
+        }
+        ParseError::User { error: () } => unreachable!("the grammar has no user errors"),
+    }
+}
+
+/// Recognises the mistakes users make and says what they meant.
+fn explain_unexpected(
+    text: &str,
+    tokens: &[Token],
+    index: usize,
+    tok: &Tok,
+    range: TextRange,
+) -> Option<Diagnostic> {
+    let prev = index.checked_sub(1).map(|i| &tokens[i]);
+    let adjacent = prev.is_some_and(|p| p.range.end == range.start);
+    let source = &text[range.as_usize()];
+    match tok {
+        Tok::Int | Tok::Float if source.starts_with(['-', '+']) && prev.is_some_and(|p| ends_value(&p.tok)) => {
+            Some(diagnostics::signed_number_after_value(text, range))
+        }
+        Tok::Equal => Some(diagnostics::assignment_as_comparison(range)),
+        Tok::ArgName(_) => {
+            let equal = tokens.get(index + 1).filter(|t| t.tok == Tok::Equal)?;
+            Some(diagnostics::assignment_as_comparison(equal.range))
+        }
+        Tok::ListOpen if prev.is_some_and(|p| matches!(p.tok, Tok::Ident | Tok::RParen | Tok::RBracket)) => {
+            Some(diagnostics::invalid_key(range))
+        }
+        Tok::Cmp(_) if adjacent && matches!(prev.map(|p| &p.tok), Some(Tok::Cmp(_) | Tok::Equal)) => {
+            let whole = prev.map_or(range, |p| p.range.cover(range));
+            let written = &text[whole.as_usize()];
+            let instead = match written {
+                "<>" => "!=",
+                "=<" => "<=",
+                "=>" => ">=",
+                _ => "==",
+            };
+            Some(diagnostics::invalid_operator(whole, written, instead))
+        }
+        Tok::Cmp(_) => Some(diagnostics::chained_comparison(range)),
+        Tok::Enum | Tok::FuncName(_) if adjacent && matches!(prev.map(|p| &p.tok), Some(Tok::Ident)) => {
+            let prev = prev.expect("adjacent implies prev");
+            let whole = prev.range.cover(range);
+            Some(diagnostics::uppercase_in_path(whole, &text[whole.as_usize()]))
+        }
+        Tok::Enum | Tok::FuncName(_) if matches!(prev.map(|p| &p.tok), Some(Tok::Dot)) => {
+            Some(diagnostics::uppercase_in_path(range, source))
+        }
+        Tok::RParen | Tok::RBracket if matches!(prev.map(|p| &p.tok), Some(Tok::Comma)) => {
+            let what = if *tok == Tok::RParen { "an argument list" } else { "a list" };
+            Some(diagnostics::trailing_comma(prev.expect("matched").range, what))
+        }
+        _ => None,
+    }
+}
+
+fn ends_value(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Ident | Tok::Int | Tok::Float | Tok::RParen | Tok::RBracket | Tok::Str | Tok::Enum | Tok::Nil | Tok::RBrace
+    )
+}
+
+fn describe_expected(expected: &[String]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    let mut value = false;
+    let mut boolean = false;
+    for e in expected {
+        let name = match e.trim_matches('"') {
+            "bytes" | "float" | "int" | "string" | "nil" | "true" | "false" | "enum" | "ident" | "list["
+            | "{" | "converter_name" | "func_name" | "editor_name" => {
+                value = true;
+                continue;
+            }
+            // The grammar reads conditions and values alike; saying `or` is expected inside an
+            // argument list would mislead, so boolean operators are only named when nothing
+            // else could follow.
+            "not" | "or" | "and" | "cmp" => {
+                boolean = true;
+                continue;
+            }
+            "where" => "`where`",
+            "+" | "-" | "*" | "/" => "an arithmetic operator",
+            "=" => "`=`",
+            "(" => "`(`",
+            ")" => "`)`",
+            "}" => "`}`",
+            ":" => "`:`",
+            "," => "`,`",
+            "." => "`.`",
+            "key[" => "`[`",
+            "]" => "`]`",
+            "arg_name" => "an argument",
+            _ => continue,
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if value {
+        names.insert(0, "a value");
+    }
+    if names.is_empty() && boolean {
+        names.push("`and`, `or` or a comparison operator");
+    }
+    match names.as_slice() {
+        [] => "something else".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
