@@ -183,12 +183,13 @@ pub(crate) fn octal_literal(range: TextRange) -> Diagnostic {
 }
 
 pub(crate) fn unexpected_token(range: TextRange, found: &str, expected: &str) -> Diagnostic {
-    Diagnostic::error(codes::E105, format!("unexpected {found}"))
-        .with_label(range, format!("expected {expected}"))
+    Diagnostic::error(codes::E105, format!("expected {expected}, found {found}"))
+        .with_label(range, format!("unexpected {}", found.trim_start_matches("an ").trim_start_matches("a ")))
 }
 
 pub(crate) fn unexpected_end(range: TextRange, expected: &str) -> Diagnostic {
-    Diagnostic::error(codes::E106, "unexpected end of input").with_label(range, format!("expected {expected}"))
+    Diagnostic::error(codes::E106, format!("expected {expected}, found the end of the input"))
+        .with_label(range, "the input ends here")
 }
 
 pub(crate) fn signed_number_after_value(text: &str, range: TextRange) -> Diagnostic {
@@ -202,7 +203,7 @@ pub(crate) fn signed_number_after_value(text: &str, range: TextRange) -> Diagnos
 }
 
 pub(crate) fn invalid_key(range: TextRange) -> Diagnostic {
-    Diagnostic::error(codes::E105, "unexpected `[`")
+    Diagnostic::error(codes::E105, "expected a key, found a bracket that cannot start one")
         .with_label(range, "this cannot be read as a key")
         .with_help(
             "a key is `[\"string\"]`, `[integer]`, or an expression such as `[Len(x) - 1]`; \
@@ -304,4 +305,52 @@ pub(crate) fn nil_path(range: TextRange) -> Diagnostic {
 
 pub(crate) fn empty_input(range: TextRange, what: &str) -> Diagnostic {
     Diagnostic::error(codes::E123, format!("expected {what}, found nothing")).with_label(range, format!("expected {what}"))
+}
+
+/// Renders a diagnostic as plain text, rustc-style, for snapshots and logs:
+///
+/// ```text
+/// error[E108]: `=` is not a comparison
+///  --> 1:13
+///   |
+/// 1 | a where b = c
+///   |           ^ `=` only names an argument (`name = value`)
+///   = help: compare with `==`
+/// ```
+pub fn render_plain(text: &str, diag: &Diagnostic) -> String {
+    use std::fmt::Write;
+    let index = crate::text::LineIndex::new(text);
+    let severity = match diag.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{severity}[{}]: {}\n", diag.code, diag.message);
+    for (i, label) in diag.labels.iter().enumerate() {
+        let start = index.line_col(text, label.range.start);
+        let line_text = text.lines().nth(start.line as usize - 1).unwrap_or("");
+        let gutter = start.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        if i == 0 {
+            writeln!(out, "{pad}--> {}:{}", start.line, start.column).ok();
+        }
+        writeln!(out, "{pad} |").ok();
+        writeln!(out, "{} | {line_text}", start.line).ok();
+        let end = index.line_col(text, label.range.end);
+        let width = if end.line == start.line { (end.column - start.column).max(1) } else { 1 };
+        let marker = if i == 0 { "^" } else { "-" };
+        writeln!(
+            out,
+            "{pad} | {}{} {}",
+            " ".repeat(start.column as usize - 1),
+            marker.repeat(width as usize),
+            label.message
+        )
+        .ok();
+    }
+    if let Some(help) = &diag.help {
+        writeln!(out, "{} = help: {help}", " ".repeat(diag.labels.first().map_or(1, |l| {
+            index.line_col(text, l.range.start).line.to_string().len()
+        }))).ok();
+    }
+    out
 }

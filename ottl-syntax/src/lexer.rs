@@ -121,6 +121,12 @@ pub fn lex(text: &str) -> (Vec<RawToken>, Vec<Diagnostic>) {
                     tokens.push(RawToken { kind: RawKind::String, range });
                     lexer.bump(end - span.end);
                 }
+                c @ (b'&' | b'|') if text.as_bytes().get(span.start + 1) == Some(&c) => {
+                    let range = TextRange::new(range.start, range.start + 2);
+                    let instead = if c == b'&' { "and" } else { "or" };
+                    diags.push(diagnostics::invalid_operator(range, &text[range.as_usize()], instead));
+                    lexer.bump(2 - span.len());
+                }
                 _ => {
                     let ch = text[span.start..].chars().next().unwrap_or('?');
                     let range = TextRange::new(range.start, range.start + ch.len_utf8() as u32);

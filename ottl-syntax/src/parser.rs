@@ -5,7 +5,7 @@ use lalrpop_util::ParseError;
 use crate::ast::{BoolExpr, Statement, Value};
 use crate::diagnostics::{self, Diagnostic};
 use crate::lexer;
-use crate::shape::{self, Entry, Tok, Token};
+use crate::shape::{self, CompareOp, Entry, Tok, Token};
 use crate::text::TextRange;
 use crate::{grammar, lower};
 
@@ -78,6 +78,10 @@ fn parse<T>(
         diagnostics.push(diagnostics::empty_input(TextRange::empty(end), what));
         return Parsed { tree: None, diagnostics };
     }
+    // Parse errors after a lexer error are nearly always its echo; report the cause alone.
+    if !diagnostics.is_empty() {
+        return Parsed { tree: None, diagnostics };
+    }
     let tokens = match shape::shape(text, &raw, entry) {
         Ok(tokens) => tokens,
         Err(d) => {
@@ -85,9 +89,6 @@ fn parse<T>(
             return Parsed { tree: None, diagnostics };
         }
     };
-    if !diagnostics.is_empty() && diagnostics.iter().any(|d| d.code == crate::codes::E101) {
-        return Parsed { tree: None, diagnostics };
-    }
     let spanned: Vec<Spanned> = tokens.iter().map(|t| (t.range.start, t.tok.clone(), t.range.end)).collect();
     match run(text, spanned.into_iter()) {
         Ok((tree, more)) => {
@@ -137,10 +138,10 @@ fn explain_unexpected(
         Tok::Int | Tok::Float if source.starts_with(['-', '+']) && prev.is_some_and(|p| ends_value(&p.tok)) => {
             Some(diagnostics::signed_number_after_value(text, range))
         }
-        Tok::Equal => Some(diagnostics::assignment_as_comparison(range)),
+        Tok::Equal => Some(misused_equal(text, tokens, index)),
         Tok::ArgName(_) => {
-            let equal = tokens.get(index + 1).filter(|t| t.tok == Tok::Equal)?;
-            Some(diagnostics::assignment_as_comparison(equal.range))
+            tokens.get(index + 1).filter(|t| t.tok == Tok::Equal)?;
+            Some(misused_equal(text, tokens, index + 1))
         }
         Tok::ListOpen if prev.is_some_and(|p| matches!(p.tok, Tok::Ident | Tok::RParen | Tok::RBracket)) => {
             Some(diagnostics::invalid_key(range))
@@ -156,14 +157,21 @@ fn explain_unexpected(
             };
             Some(diagnostics::invalid_operator(whole, written, instead))
         }
-        Tok::Cmp(_) => Some(diagnostics::chained_comparison(range)),
+        Tok::Cmp(_) if follows_comparison(tokens, index) => Some(diagnostics::chained_comparison(range)),
         Tok::Enum | Tok::FuncName(_) if adjacent && matches!(prev.map(|p| &p.tok), Some(Tok::Ident)) => {
             let prev = prev.expect("adjacent implies prev");
             let whole = prev.range.cover(range);
             Some(diagnostics::uppercase_in_path(whole, &text[whole.as_usize()]))
         }
         Tok::Enum | Tok::FuncName(_) if matches!(prev.map(|p| &p.tok), Some(Tok::Dot)) => {
-            Some(diagnostics::uppercase_in_path(range, source))
+            let mut whole = range;
+            for t in &tokens[index + 1..] {
+                if t.range.start != whole.end || !matches!(t.tok, Tok::Ident | Tok::Enum | Tok::FuncName(_)) {
+                    break;
+                }
+                whole = whole.cover(t.range);
+            }
+            Some(diagnostics::uppercase_in_path(whole, &text[whole.as_usize()]))
         }
         Tok::RParen | Tok::RBracket if matches!(prev.map(|p| &p.tok), Some(Tok::Comma)) => {
             let what = if *tok == Tok::RParen { "an argument list" } else { "a list" };
@@ -171,6 +179,40 @@ fn explain_unexpected(
         }
         _ => None,
     }
+}
+
+/// `=` where a comparison was meant: `=` alone, or `=<` / `=>` written for `<=` / `>=`.
+fn misused_equal(text: &str, tokens: &[Token], index: usize) -> Diagnostic {
+    let equal = tokens[index].range;
+    let next = tokens.get(index + 1).filter(|t| t.range.start == equal.end);
+    match next.map(|t| &t.tok) {
+        Some(Tok::Cmp(op @ (CompareOp::Lt | CompareOp::Gt))) => {
+            let whole = equal.cover(next.expect("matched").range);
+            let instead = if *op == CompareOp::Lt { "<=" } else { ">=" };
+            diagnostics::invalid_operator(whole, &text[whole.as_usize()], instead)
+        }
+        _ => diagnostics::assignment_as_comparison(equal),
+    }
+}
+
+/// Whether a comparison operator stands earlier in the same operand of `and`/`or`.
+fn follows_comparison(tokens: &[Token], index: usize) -> bool {
+    let mut depth = 0i32;
+    for t in tokens[..index].iter().rev() {
+        match t.tok {
+            Tok::RParen | Tok::RBracket | Tok::RBrace => depth += 1,
+            Tok::LParen | Tok::KeyOpen | Tok::ListOpen | Tok::LBrace => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            Tok::And | Tok::Or | Tok::Not | Tok::Where | Tok::Comma if depth == 0 => return false,
+            Tok::Cmp(_) if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn ends_value(tok: &Tok) -> bool {
@@ -186,6 +228,8 @@ fn describe_expected(expected: &[String]) -> String {
     let mut boolean = false;
     for e in expected {
         let name = match e.trim_matches('"') {
+            "editor_name" if !expected.iter().any(|e| e == "\"ident\"") => "an editor call such as `set(...)`",
+            "converter_name" if !expected.iter().any(|e| e == "\"ident\"") => continue,
             "bytes" | "float" | "int" | "string" | "nil" | "true" | "false" | "enum" | "ident" | "list["
             | "{" | "converter_name" | "func_name" | "editor_name" => {
                 value = true;
