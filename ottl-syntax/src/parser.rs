@@ -223,6 +223,9 @@ fn ends_value(tok: &Tok) -> bool {
 }
 
 fn describe_expected(expected: &[String]) -> String {
+    if expected.len() == 1 && expected[0] == "\"ident\"" {
+        return "a path segment (lowercase letters, digits, `_`)".to_string();
+    }
     let mut names: Vec<&str> = Vec::new();
     let mut value = false;
     let mut boolean = false;
