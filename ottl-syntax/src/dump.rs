@@ -6,35 +6,61 @@ use crate::ast::{ArgValue, BoolExpr, BoolExprKind, Call, Key, KeyKind, Path, Sta
 
 /// Dumps a statement, one node per line, children indented.
 pub fn statement(s: &Statement) -> String {
-    let mut d = Dumper::default();
-    d.statement(s);
-    d.out
+    Dumper::new(true).run(|d| d.statement(s))
 }
 
 pub fn condition(c: &BoolExpr) -> String {
-    let mut d = Dumper::default();
-    d.bool_expr(c);
-    d.out
+    Dumper::new(true).run(|d| d.bool_expr(c))
 }
 
 pub fn value(v: &Value) -> String {
-    let mut d = Dumper::default();
-    d.value(v);
-    d.out
+    Dumper::new(true).run(|d| d.value(v))
 }
 
-#[derive(Default)]
+/// The tree's shape: the dump without byte ranges, equal for texts that parse to the same tree.
+pub fn statement_shape(s: &Statement) -> String {
+    Dumper::new(false).run(|d| d.statement(s))
+}
+
+pub fn condition_shape(c: &BoolExpr) -> String {
+    Dumper::new(false).run(|d| d.bool_expr(c))
+}
+
+pub fn value_shape(v: &Value) -> String {
+    Dumper::new(false).run(|d| d.value(v))
+}
+
 struct Dumper {
     out: String,
     depth: usize,
+    ranges: bool,
 }
 
 impl Dumper {
+    fn new(ranges: bool) -> Self {
+        Self { out: String::new(), depth: 0, ranges }
+    }
+
+    fn run(mut self, f: impl FnOnce(&mut Self)) -> String {
+        f(&mut self);
+        self.out
+    }
+
     fn line(&mut self, text: std::fmt::Arguments<'_>) {
         for _ in 0..self.depth {
             self.out.push_str("  ");
         }
+        let start = self.out.len();
         self.out.write_fmt(text).expect("writing to a String");
+        if !self.ranges {
+            // Every line ends with its range (` 12..34`); drop it.
+            if let Some(space) = self.out[start..].rfind(' ') {
+                let cut = start + space;
+                if self.out[cut + 1..].contains("..") {
+                    self.out.truncate(cut);
+                }
+            }
+        }
         self.out.push('\n');
     }
 

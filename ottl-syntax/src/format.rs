@@ -134,3 +134,44 @@ impl Printer<'_> {
         out
     }
 }
+
+/// Parses `text` as `entry` and, when it parses cleanly, checks the formatter's promises on it:
+/// the canonical text parses to the same tree and formatting it again changes nothing.
+///
+/// Returns the canonical text, `Ok(None)` when `text` does not parse cleanly, and `Err` with a
+/// description when a promise is broken. Tests, the fuzz target and the language server (which
+/// only offers formatting it can verify) use it.
+pub fn verify(entry: crate::Entry, text: &str) -> Result<Option<String>, String> {
+    let Some((shape, formatted)) = shape_and_format(entry, text) else { return Ok(None) };
+    let Some((again_shape, again)) = shape_and_format(entry, &formatted) else {
+        return Err(format!("the canonical form does not parse: {formatted}"));
+    };
+    if again_shape != shape {
+        return Err(format!("formatting changed the tree:\n{shape}\n---\n{again_shape}"));
+    }
+    if again != formatted {
+        return Err(format!("formatting is not idempotent:\n{formatted}\n---\n{again}"));
+    }
+    Ok(Some(formatted))
+}
+
+fn shape_and_format(entry: crate::Entry, text: &str) -> Option<(String, String)> {
+    use crate::{dump, parse_condition, parse_statement, parse_value};
+    match entry {
+        crate::Entry::Statement => {
+            let p = parse_statement(text);
+            let t = p.tree.as_ref().filter(|_| p.is_ok())?;
+            Some((dump::statement_shape(t), statement(text, t)))
+        }
+        crate::Entry::Condition => {
+            let p = parse_condition(text);
+            let t = p.tree.as_ref().filter(|_| p.is_ok())?;
+            Some((dump::condition_shape(t), condition(text, t)))
+        }
+        crate::Entry::Value => {
+            let p = parse_value(text);
+            let t = p.tree.as_ref().filter(|_| p.is_ok())?;
+            Some((dump::value_shape(t), value(text, t)))
+        }
+    }
+}

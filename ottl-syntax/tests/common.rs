@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ottl_syntax::{Diagnostic, Entry, dump, format, parse_condition, parse_statement, parse_value};
+use ottl_syntax::{Diagnostic, Entry, dump, parse_condition, parse_statement, parse_value};
 
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
@@ -27,11 +27,10 @@ pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     out
 }
 
-/// The result of parsing one snippet: its dump (if a tree was built), its canonical form and its
-/// diagnostics, plus the tree as JSON for range checks.
+/// The result of parsing one snippet: its dump (if a tree was built) and its diagnostics, plus
+/// the tree as JSON for range checks.
 pub struct Outcome {
     pub dump: Option<String>,
-    pub formatted: Option<String>,
     pub json: Option<serde_json::Value>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -43,7 +42,6 @@ pub fn parse(entry: Entry, text: &str) -> Outcome {
             let t = p.tree.as_ref();
             Outcome {
                 dump: t.map(dump::statement),
-                formatted: t.map(|t| format::statement(text, t)),
                 json: t.map(|t| serde_json::to_value(t).expect("serializes")),
                 diagnostics: p.diagnostics,
             }
@@ -53,7 +51,6 @@ pub fn parse(entry: Entry, text: &str) -> Outcome {
             let t = p.tree.as_ref();
             Outcome {
                 dump: t.map(dump::condition),
-                formatted: t.map(|t| format::condition(text, t)),
                 json: t.map(|t| serde_json::to_value(t).expect("serializes")),
                 diagnostics: p.diagnostics,
             }
@@ -63,7 +60,6 @@ pub fn parse(entry: Entry, text: &str) -> Outcome {
             let t = p.tree.as_ref();
             Outcome {
                 dump: t.map(dump::value),
-                formatted: t.map(|t| format::value(text, t)),
                 json: t.map(|t| serde_json::to_value(t).expect("serializes")),
                 diagnostics: p.diagnostics,
             }
@@ -75,24 +71,6 @@ impl Outcome {
     pub fn has_error(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
-}
-
-/// The dump without byte ranges, to compare trees parsed from different texts.
-pub fn shape(dump: &str) -> String {
-    dump.lines()
-        .map(|l| {
-            l.split(' ')
-                .filter(|w| !is_range(w))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn is_range(word: &str) -> bool {
-    word.split_once("..")
-        .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit()))
 }
 
 /// Checks that every range in the tree is in bounds and nested inside its parent's.

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use ottl_syntax::diagnostics::render_plain;
-use ottl_syntax::{LineIndex, source};
+use ottl_syntax::{LineIndex, format, source};
 
 fn snapshot_for(path: &Path, expect_ok: bool) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -33,18 +33,9 @@ fn snapshot_for(path: &Path, expect_ok: bool) -> Result<String, String> {
                 return Err(format!("line {line} should parse:\n{}", rendered.join("\n")));
             }
             let dump = out.dump.as_deref().ok_or("no tree")?;
-            let formatted = out.formatted.as_deref().ok_or("no formatted text")?;
-            let again = common::parse(file.entry, formatted);
-            if again.has_error() {
-                return Err(format!("line {line}: the formatted text `{formatted}` does not parse"));
-            }
-            let again_dump = again.dump.as_deref().ok_or("no tree after formatting")?;
-            if common::shape(dump) != common::shape(again_dump) {
-                return Err(format!("line {line}: formatting changed the tree:\n{dump}\n---\n{again_dump}"));
-            }
-            if again.formatted.as_deref() != Some(formatted) {
-                return Err(format!("line {line}: formatting is not idempotent: `{formatted}`"));
-            }
+            let formatted = format::verify(file.entry, &snippet.text)
+                .map_err(|e| format!("line {line}: {e}"))?
+                .ok_or("no formatted text")?;
             writeln!(ast, "# line {line}: {formatted}\n{dump}").ok();
         } else {
             any_error |= out.has_error();
