@@ -12,7 +12,11 @@ use ottl_syntax::{Diagnostic, LineIndex, dump, yaml};
 use crate::render;
 
 #[derive(Debug, Parser)]
-#[command(name = "ottl", version, about = "The OTTL toolchain: parse, format and check OpenTelemetry Transformation Language")]
+#[command(
+    name = "ottl",
+    version,
+    about = "The OTTL toolchain: parse, format and check OpenTelemetry Transformation Language"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -119,7 +123,10 @@ fn fmt(check: bool, files: &[PathBuf]) -> Result<ExitCode, String> {
     let mut changed = false;
     for path in files {
         if is_yaml(path) {
-            return Err(format!("{}: `ottl fmt` formats .ottl files; statements inside YAML are formatted by the language server", path.display()));
+            return Err(format!(
+                "{}: `ottl fmt` formats .ottl files; statements inside YAML are formatted by the language server",
+                path.display()
+            ));
         }
         let text = read(path)?;
         let formatted = source::format_file(&text);
@@ -147,7 +154,8 @@ fn check(format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
     for path in files {
         let text = read(path)?;
         let name = path.display().to_string();
-        let diagnostics = if is_yaml(path) { yaml::check(&text) } else { source::check(&source::split(&text)) };
+        let diagnostics =
+            if is_yaml(path) { yaml::check(&text) } else { source::check(&source::split(&text)) };
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         match format {
             Format::Human => {
@@ -157,13 +165,15 @@ fn check(format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
             }
             Format::Json => {
                 let index = LineIndex::new(&text);
-                let rows: Vec<_> = diagnostics.iter().map(|d| render::json(&name, &text, &index, d)).collect();
+                let rows: Vec<_> =
+                    diagnostics.iter().map(|d| render::json(&name, &text, &index, d)).collect();
                 json_out.push(serde_json::to_value(rows).expect("diagnostics serialize"));
             }
         }
     }
     if format == Format::Json {
-        let all: Vec<serde_json::Value> = json_out.into_iter().flat_map(|v| v.as_array().cloned().unwrap_or_default()).collect();
+        let all: Vec<serde_json::Value> =
+            json_out.into_iter().flat_map(|v| v.as_array().cloned().unwrap_or_default()).collect();
         println!("{}", serde_json::to_string_pretty(&all).expect("JSON"));
     } else if errors == 0 {
         eprintln!("{} file(s) checked, no errors", files.len());

@@ -53,7 +53,8 @@ fn parse_rejects_with_exit_1_and_a_diagnostic() {
 
 #[test]
 fn parse_reads_stdin_and_prints_json() {
-    let out = ottl(&["parse", "--kind", "condition", "--json", "-"], Some(r#"IsMatch(body, "a") and x != nil"#));
+    let out =
+        ottl(&["parse", "--kind", "condition", "--json", "-"], Some(r#"IsMatch(body, "a") and x != nil"#));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert!(json["kind"]["And"].is_array(), "{json}");

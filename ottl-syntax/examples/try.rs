@@ -6,18 +6,30 @@ fn main() {
         match kind.as_str() {
             "s" => {
                 let p = ottl_syntax::parse_statement(text);
-                if let Some(t) = &p.tree { print!("{}", ottl_syntax::dump::statement(t)); }
-                for d in &p.diagnostics { println!("{} {} {:?} {:?}", d.code, d.message, d.labels, d.help); }
+                if let Some(t) = &p.tree {
+                    print!("{}", ottl_syntax::dump::statement(t));
+                }
+                for d in &p.diagnostics {
+                    println!("{} {} {:?} {:?}", d.code, d.message, d.labels, d.help);
+                }
             }
             "c" => {
                 let p = ottl_syntax::parse_condition(text);
-                if let Some(t) = &p.tree { print!("{}", ottl_syntax::dump::condition(t)); }
-                for d in &p.diagnostics { println!("{} {} {:?} {:?}", d.code, d.message, d.labels, d.help); }
+                if let Some(t) = &p.tree {
+                    print!("{}", ottl_syntax::dump::condition(t));
+                }
+                for d in &p.diagnostics {
+                    println!("{} {} {:?} {:?}", d.code, d.message, d.labels, d.help);
+                }
             }
             _ => {
                 let p = ottl_syntax::parse_value(text);
-                if let Some(t) = &p.tree { print!("{}", ottl_syntax::dump::value(t)); }
-                for d in &p.diagnostics { println!("{} {} {:?} {:?}", d.code, d.message, d.labels, d.help); }
+                if let Some(t) = &p.tree {
+                    print!("{}", ottl_syntax::dump::value(t));
+                }
+                for d in &p.diagnostics {
+                    println!("{} {} {:?} {:?}", d.code, d.message, d.labels, d.help);
+                }
             }
         }
     }

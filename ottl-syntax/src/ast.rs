@@ -69,7 +69,11 @@ pub enum BoolExprKind {
     Or(Box<BoolExpr>, Box<BoolExpr>),
     And(Box<BoolExpr>, Box<BoolExpr>),
     Not(Box<BoolExpr>),
-    Comparison { lhs: Value, op: CompareOp, rhs: Value },
+    Comparison {
+        lhs: Value,
+        op: CompareOp,
+        rhs: Value,
+    },
     Literal(bool),
     /// A converter whose result must be a bool at run time.
     Converter(Call),
@@ -114,7 +118,11 @@ pub enum ValueKind {
     Converter(Call),
     List(Vec<Value>),
     Map(Vec<MapItem>),
-    Math { lhs: Box<Value>, op: MathOp, rhs: Box<Value> },
+    Math {
+        lhs: Box<Value>,
+        op: MathOp,
+        rhs: Box<Value>,
+    },
     /// A parenthesised math expression.
     Paren(Box<Value>),
 }

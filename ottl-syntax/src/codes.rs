@@ -18,10 +18,7 @@ impl Code {
 
     /// The registry entry of this code.
     pub fn info(self) -> &'static CodeInfo {
-        REGISTRY
-            .iter()
-            .find(|info| info.code == self)
-            .expect("every Code constant is in REGISTRY")
+        REGISTRY.iter().find(|info| info.code == self).expect("every Code constant is in REGISTRY")
     }
 }
 

@@ -18,8 +18,16 @@ pub enum ExprKind {
     Or(Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
-    Compare { lhs: Box<Expr>, op: CompareOp, rhs: Box<Expr> },
-    Math { lhs: Box<Expr>, op: MathOp, rhs: Box<Expr> },
+    Compare {
+        lhs: Box<Expr>,
+        op: CompareOp,
+        rhs: Box<Expr>,
+    },
+    Math {
+        lhs: Box<Expr>,
+        op: MathOp,
+        rhs: Box<Expr>,
+    },
     Paren(Box<Expr>),
     Nil,
     Bool(bool),

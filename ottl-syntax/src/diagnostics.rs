@@ -73,7 +73,12 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_fix(mut self, message: impl Into<String>, range: TextRange, replacement: impl Into<String>) -> Self {
+    pub fn with_fix(
+        mut self,
+        message: impl Into<String>,
+        range: TextRange,
+        replacement: impl Into<String>,
+    ) -> Self {
         let edit = Edit { range, replacement: replacement.into() };
         self.fix = Some(Fix { message: message.into(), edits: vec![edit] });
         self
@@ -116,15 +121,27 @@ fn snippet(text: &str, range: TextRange) -> &str {
 pub(crate) fn invalid_character(text: &str, ch: char, range: TextRange) -> Diagnostic {
     let _ = text;
     let (msg, help): (String, Option<&str>) = match ch {
-        '!' => ("`!` is not an operator in OTTL".into(), Some("negate a condition with `not`, or compare with `!=`")),
+        '!' => (
+            "`!` is not an operator in OTTL".into(),
+            Some("negate a condition with `not`, or compare with `!=`"),
+        ),
         '&' => ("`&` is not an operator in OTTL".into(), Some("combine conditions with `and`")),
         '|' => ("`|` is not an operator in OTTL".into(), Some("combine conditions with `or`")),
         '%' => ("OTTL has no `%` operator".into(), None),
-        '#' => ("`#` is not allowed inside a statement".into(), Some("comments are only allowed in `.ottl` files, after the statement")),
+        '#' => (
+            "`#` is not allowed inside a statement".into(),
+            Some("comments are only allowed in `.ottl` files, after the statement"),
+        ),
         '`' => ("backquotes are not strings in OTTL".into(), Some("use double quotes: \"...\"")),
         ';' => ("`;` does not separate statements".into(), Some("write one statement per line")),
-        '_' => ("an identifier cannot start with `_`".into(), Some("path segments and function names start with a letter")),
-        c if c.is_whitespace() => (format!("`{}` is not whitespace OTTL accepts", c.escape_unicode()), Some("use spaces, tabs or newlines")),
+        '_' => (
+            "an identifier cannot start with `_`".into(),
+            Some("path segments and function names start with a letter"),
+        ),
+        c if c.is_whitespace() => (
+            format!("`{}` is not whitespace OTTL accepts", c.escape_unicode()),
+            Some("use spaces, tabs or newlines"),
+        ),
         c => (format!("unexpected character `{c}`"), None),
     };
     let d = Diagnostic::error(codes::E100, msg).with_label(range, "no OTTL token starts with this character");
@@ -167,7 +184,9 @@ pub(crate) fn invalid_escape(text: &str, range: TextRange, reason: &str) -> Diag
 pub(crate) fn odd_hex_digits(range: TextRange) -> Diagnostic {
     Diagnostic::error(codes::E103, "a bytes literal needs an even number of hex digits")
         .with_label(range, "odd number of hex digits")
-        .with_help("each byte is two hex digits; add a leading `0` to the first byte (`0x0abc` instead of `0xabc`)")
+        .with_help(
+            "each byte is two hex digits; add a leading `0` to the first byte (`0x0abc` instead of `0xabc`)",
+        )
 }
 
 pub(crate) fn number_out_of_range(range: TextRange, what: &str) -> Diagnostic {
@@ -196,10 +215,13 @@ pub(crate) fn signed_number_after_value(text: &str, range: TextRange) -> Diagnos
     let num = snippet(text, range);
     let (sign, digits) = num.split_at(1);
     let fixed = format!("{sign} {digits}");
-    Diagnostic::error(codes::E107, format!("`{num}` reads as the number `{num}`, not as `{sign}` and `{digits}`"))
-        .with_label(range, "a sign directly before a digit belongs to the number")
-        .with_help(format!("put spaces around the operator: `{fixed}`"))
-        .with_fix("separate the operator", range, fixed)
+    Diagnostic::error(
+        codes::E107,
+        format!("`{num}` reads as the number `{num}`, not as `{sign}` and `{digits}`"),
+    )
+    .with_label(range, "a sign directly before a digit belongs to the number")
+    .with_help(format!("put spaces around the operator: `{fixed}`"))
+    .with_fix("separate the operator", range, fixed)
 }
 
 pub(crate) fn invalid_key(range: TextRange) -> Diagnostic {
@@ -220,7 +242,10 @@ pub(crate) fn assignment_as_comparison(range: TextRange) -> Diagnostic {
 
 pub(crate) fn value_as_condition(range: TextRange, what: &str) -> Diagnostic {
     Diagnostic::error(codes::E109, format!("{what} is not a condition"))
-        .with_label(range, "a condition must be a comparison, `true`/`false`, or a converter returning a bool")
+        .with_label(
+            range,
+            "a condition must be a comparison, `true`/`false`, or a converter returning a bool",
+        )
         .with_help("compare it, e.g. `... == true` or `... != nil`")
 }
 
@@ -228,25 +253,36 @@ pub(crate) fn uppercase_in_path(range: TextRange, segment: &str) -> Diagnostic {
     let lower = segment.to_ascii_lowercase();
     Diagnostic::error(codes::E110, format!("path segment `{segment}` contains an uppercase letter"))
         .with_label(range, "path segments are lowercase letters, digits and `_`")
-        .with_help(format!("for a key with uppercase letters use brackets: `[\"{segment}\"]`; the field may be `{lower}`"))
+        .with_help(format!(
+            "for a key with uppercase letters use brackets: `[\"{segment}\"]`; the field may be `{lower}`"
+        ))
 }
 
 pub(crate) fn converter_as_statement(range: TextRange, name: &str) -> Diagnostic {
-    Diagnostic::error(codes::E111, format!("editor names must start with a lowercase letter but got `{name}`"))
-        .with_label(range, "a statement must call an editor (lowercase), this is a converter")
-        .with_help("a statement changes data with an editor such as `set(...)`; converters only compute values")
+    Diagnostic::error(
+        codes::E111,
+        format!("editor names must start with a lowercase letter but got `{name}`"),
+    )
+    .with_label(range, "a statement must call an editor (lowercase), this is a converter")
+    .with_help("a statement changes data with an editor such as `set(...)`; converters only compute values")
 }
 
 pub(crate) fn editor_as_value(range: TextRange, name: &str) -> Diagnostic {
-    Diagnostic::error(codes::E112, format!("converter names must start with an uppercase letter but got `{name}`"))
-        .with_label(range, "an editor cannot be used as a value")
-        .with_help("only converters (`Concat`, `IsMatch`, ...) compute values; editors run as whole statements")
+    Diagnostic::error(
+        codes::E112,
+        format!("converter names must start with an uppercase letter but got `{name}`"),
+    )
+    .with_label(range, "an editor cannot be used as a value")
+    .with_help("only converters (`Concat`, `IsMatch`, ...) compute values; editors run as whole statements")
 }
 
 pub(crate) fn indexed_editor(range: TextRange, name: &str) -> Diagnostic {
-    Diagnostic::error(codes::E113, format!("only paths and converters may be indexed, not editors, but got `{name}`"))
-        .with_label(range, "this key indexes an editor call")
-        .with_help("remove the key; editors do not return values to index")
+    Diagnostic::error(
+        codes::E113,
+        format!("only paths and converters may be indexed, not editors, but got `{name}`"),
+    )
+    .with_label(range, "this key indexes an editor call")
+    .with_help("remove the key; editors do not return values to index")
 }
 
 pub(crate) fn unbalanced(range: TextRange, open: char, close: char, opened: bool) -> Diagnostic {
@@ -304,7 +340,8 @@ pub(crate) fn nil_path(range: TextRange) -> Diagnostic {
 }
 
 pub(crate) fn empty_input(range: TextRange, what: &str) -> Diagnostic {
-    Diagnostic::error(codes::E123, format!("expected {what}, found nothing")).with_label(range, format!("expected {what}"))
+    Diagnostic::error(codes::E123, format!("expected {what}, found nothing"))
+        .with_label(range, format!("expected {what}"))
 }
 
 /// Renders a diagnostic as plain text, rustc-style, for snapshots and logs:
@@ -348,9 +385,16 @@ pub fn render_plain(text: &str, diag: &Diagnostic) -> String {
         .ok();
     }
     if let Some(help) = &diag.help {
-        writeln!(out, "{} = help: {help}", " ".repeat(diag.labels.first().map_or(1, |l| {
-            index.line_col(text, l.range.start).line.to_string().len()
-        }))).ok();
+        writeln!(
+            out,
+            "{} = help: {help}",
+            " ".repeat(
+                diag.labels
+                    .first()
+                    .map_or(1, |l| { index.line_col(text, l.range.start).line.to_string().len() })
+            )
+        )
+        .ok();
     }
     out
 }

@@ -91,7 +91,9 @@ impl Dumper {
                 }
                 d.nested(|d| match &arg.value {
                     ArgValue::Value(v) => d.value(v),
-                    ArgValue::FunctionName(f) => d.line(format_args!("FunctionName {} {:?}", f.name, f.range)),
+                    ArgValue::FunctionName(f) => {
+                        d.line(format_args!("FunctionName {} {:?}", f.name, f.range));
+                    }
                 });
             }
             d.keys(&c.keys);
@@ -151,7 +153,10 @@ impl Dumper {
             ValueKind::Float(f) => self.line(format_args!("Float {f:?} {r:?}")),
             ValueKind::String(s) => self.line(format_args!("String {s:?} {r:?}")),
             ValueKind::Bytes(b) => {
-                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                let hex = b.iter().fold(String::new(), |mut s, x| {
+                    let _ = write!(s, "{x:02x}");
+                    s
+                });
                 self.line(format_args!("Bytes 0x{hex} {r:?}"));
             }
             ValueKind::Enum(e) => self.line(format_args!("Enum {e} {r:?}")),

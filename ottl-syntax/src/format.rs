@@ -5,7 +5,9 @@
 //! value. The output parses to the same tree as the input, and formatting it again changes
 //! nothing.
 
-use crate::ast::{ArgValue, Argument, BoolExpr, BoolExprKind, Call, Key, KeyKind, Path, Statement, Value, ValueKind};
+use crate::ast::{
+    ArgValue, Argument, BoolExpr, BoolExprKind, Call, Key, KeyKind, Path, Statement, Value, ValueKind,
+};
 use crate::text::TextRange;
 
 /// Statements longer than this are wrapped, one argument per line.
@@ -113,7 +115,9 @@ impl Printer<'_> {
                     .collect();
                 format!("{{{}}}", items.join(", "))
             }
-            ValueKind::Math { lhs, op, rhs } => format!("{} {} {}", self.value(lhs), op.as_str(), self.value(rhs)),
+            ValueKind::Math { lhs, op, rhs } => {
+                format!("{} {} {}", self.value(lhs), op.as_str(), self.value(rhs))
+            }
             ValueKind::Paren(inner) => format!("({})", self.value(inner)),
         }
     }

@@ -19,7 +19,13 @@ pub mod source;
 pub mod text;
 pub mod yaml;
 
-#[allow(clippy::all, clippy::pedantic, unused_qualifications, rust_2018_idioms, missing_debug_implementations)]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused_qualifications,
+    rust_2018_idioms,
+    missing_debug_implementations
+)]
 mod grammar {
     include!(concat!(env!("OUT_DIR"), "/ottl.rs"));
 }

@@ -69,7 +69,9 @@ impl Lower<'_> {
         let mut ok = true;
         for arg in call.args {
             let value = match arg.value.kind {
-                ExprKind::FuncName(name) => Some(ArgValue::FunctionName(Ident { name, range: arg.value.range })),
+                ExprKind::FuncName(name) => {
+                    Some(ArgValue::FunctionName(Ident { name, range: arg.value.range }))
+                }
                 _ => self.value(arg.value).map(ArgValue::Value),
             };
             match value {
@@ -140,9 +142,6 @@ impl Lower<'_> {
                 self.diags.push(diagnostics::condition_as_value(range));
                 return None;
             }
-            ExprKind::Math { .. } | ExprKind::Paren(_) => {
-                return self.math_operand(e, Position::ValueStart);
-            }
             ExprKind::Nil => ValueKind::Nil,
             ExprKind::Bool(b) => ValueKind::Bool(b),
             ExprKind::Str => ValueKind::String(self.string(range)?),
@@ -172,7 +171,12 @@ impl Lower<'_> {
                 }
                 ValueKind::Map(out)
             }
-            ExprKind::Int | ExprKind::Float | ExprKind::Path(_) | ExprKind::Call(_) => {
+            ExprKind::Math { .. }
+            | ExprKind::Paren(_)
+            | ExprKind::Int
+            | ExprKind::Float
+            | ExprKind::Path(_)
+            | ExprKind::Call(_) => {
                 return self.math_operand(e, Position::ValueStart);
             }
         };
@@ -188,7 +192,9 @@ impl Lower<'_> {
                 let (lhs, rhs) = (self.math_operand(*lhs, pos), self.math_operand(*rhs, Position::InMath));
                 ValueKind::Math { lhs: Box::new(lhs?), op, rhs: Box::new(rhs?) }
             }
-            ExprKind::Paren(inner) => ValueKind::Paren(Box::new(self.math_operand(*inner, Position::InMath)?)),
+            ExprKind::Paren(inner) => {
+                ValueKind::Paren(Box::new(self.math_operand(*inner, Position::InMath)?))
+            }
             ExprKind::Int => ValueKind::Int(self.int(range)?),
             ExprKind::Float => ValueKind::Float(self.float(range)?),
             ExprKind::Path(segments) => {
@@ -223,11 +229,8 @@ impl Lower<'_> {
             fields.push(Field { name: seg.name, keys, range: seg.range });
         }
         // Upstream's `(@Lowercase '.')?`: a first segment without keys, followed by more.
-        let context = if fields.len() > 1 && fields[0].keys.is_empty() {
-            Some(fields.remove(0).name)
-        } else {
-            None
-        };
+        let context =
+            if fields.len() > 1 && fields[0].keys.is_empty() { Some(fields.remove(0).name) } else { None };
         Some(Path { context, fields, range })
     }
 
@@ -273,10 +276,7 @@ impl Lower<'_> {
             return None;
         }
         let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-        hex.as_bytes()
-            .chunks(2)
-            .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
-            .collect()
+        hex.as_bytes().chunks(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
     }
 }
 

@@ -26,27 +26,21 @@ impl<T> Parsed<T> {
 /// Parses one statement: `editor(args) [where condition]`.
 pub fn parse_statement(text: &str) -> Parsed<Statement> {
     parse(text, Entry::Statement, |text, tokens| {
-        grammar::StatementParser::new()
-            .parse(text, tokens)
-            .map(|cst| lower::statement(text, cst))
+        grammar::StatementParser::new().parse(text, tokens).map(|cst| lower::statement(text, cst))
     })
 }
 
 /// Parses one condition (a boolean expression), as in `where` clauses and filter conditions.
 pub fn parse_condition(text: &str) -> Parsed<BoolExpr> {
     parse(text, Entry::Condition, |text, tokens| {
-        grammar::ExpressionParser::new()
-            .parse(text, tokens)
-            .map(|cst| lower::condition(text, cst))
+        grammar::ExpressionParser::new().parse(text, tokens).map(|cst| lower::condition(text, cst))
     })
 }
 
 /// Parses one value expression (upstream's `ParseValueExpression`).
 pub fn parse_value(text: &str) -> Parsed<Value> {
     parse(text, Entry::Value, |text, tokens| {
-        grammar::ExpressionParser::new()
-            .parse(text, tokens)
-            .map(|cst| lower::value(text, cst))
+        grammar::ExpressionParser::new().parse(text, tokens).map(|cst| lower::value(text, cst))
     })
 }
 
@@ -110,8 +104,9 @@ fn syntax_error(text: &str, tokens: &[Token], err: ParseError<u32, Tok, ()>) -> 
         ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
             let range = TextRange::new(l, r);
             let index = tokens.iter().position(|t| t.range.start == l).unwrap_or(0);
-            explain_unexpected(text, tokens, index, &tok, range)
-                .unwrap_or_else(|| diagnostics::unexpected_token(range, tok.describe(), &describe_expected(&expected)))
+            explain_unexpected(text, tokens, index, &tok, range).unwrap_or_else(|| {
+                diagnostics::unexpected_token(range, tok.describe(), &describe_expected(&expected))
+            })
         }
         ParseError::ExtraToken { token: (l, tok, r) } => {
             diagnostics::unexpected_token(TextRange::new(l, r), tok.describe(), "the end of the input")
@@ -135,7 +130,9 @@ fn explain_unexpected(
     let adjacent = prev.is_some_and(|p| p.range.end == range.start);
     let source = &text[range.as_usize()];
     match tok {
-        Tok::Int | Tok::Float if source.starts_with(['-', '+']) && prev.is_some_and(|p| ends_value(&p.tok)) => {
+        Tok::Int | Tok::Float
+            if source.starts_with(['-', '+']) && prev.is_some_and(|p| ends_value(&p.tok)) =>
+        {
             Some(diagnostics::signed_number_after_value(text, range))
         }
         Tok::Equal => Some(misused_equal(text, tokens, index)),
@@ -218,7 +215,15 @@ fn follows_comparison(tokens: &[Token], index: usize) -> bool {
 fn ends_value(tok: &Tok) -> bool {
     matches!(
         tok,
-        Tok::Ident | Tok::Int | Tok::Float | Tok::RParen | Tok::RBracket | Tok::Str | Tok::Enum | Tok::Nil | Tok::RBrace
+        Tok::Ident
+            | Tok::Int
+            | Tok::Float
+            | Tok::RParen
+            | Tok::RBracket
+            | Tok::Str
+            | Tok::Enum
+            | Tok::Nil
+            | Tok::RBrace
     )
 }
 
@@ -231,7 +236,9 @@ fn describe_expected(expected: &[String]) -> String {
     let mut boolean = false;
     for e in expected {
         let name = match e.trim_matches('"') {
-            "editor_name" if !expected.iter().any(|e| e == "\"ident\"") => "an editor call such as `set(...)`",
+            "editor_name" if !expected.iter().any(|e| e == "\"ident\"") => {
+                "an editor call such as `set(...)`"
+            }
             "converter_name" if !expected.iter().any(|e| e == "\"ident\"") => continue,
             "bytes" | "float" | "int" | "string" | "nil" | "true" | "false" | "enum" | "ident" | "list["
             | "{" | "converter_name" | "func_name" | "editor_name" => {

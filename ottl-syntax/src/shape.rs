@@ -318,8 +318,8 @@ fn classify_brackets(tokens: &mut [Token]) {
             }
             Tok::RBracket => {
                 let open = stack.pop().expect("balanced");
-                let follows_indexable = open > 0
-                    && (tokens[open - 1].tok == Tok::Ident || indexable_end[open - 1]);
+                let follows_indexable =
+                    open > 0 && (tokens[open - 1].tok == Tok::Ident || indexable_end[open - 1]);
                 if follows_indexable && is_key(&tokens[open + 1..i]) {
                     tokens[open].tok = Tok::KeyOpen;
                     indexable_end[i] = true;

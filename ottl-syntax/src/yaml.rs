@@ -169,11 +169,18 @@ impl Extractor<'_> {
                             component: id,
                             signal: Some(signal),
                             context: item.get("context").and_then(Node::scalar),
-                            error_mode: item.get("error_mode").and_then(Node::scalar).or_else(|| error_mode.clone()),
+                            error_mode: item
+                                .get("error_mode")
+                                .and_then(Node::scalar)
+                                .or_else(|| error_mode.clone()),
                             group: Some(gi),
                         };
-                        for (field, entry) in [("conditions", Entry::Condition), ("statements", Entry::Statement)] {
-                            for (i, s) in item.get(field).map(Node::items).unwrap_or_default().iter().enumerate() {
+                        for (field, entry) in
+                            [("conditions", Entry::Condition), ("statements", Entry::Statement)]
+                        {
+                            for (i, s) in
+                                item.get(field).map(Node::items).unwrap_or_default().iter().enumerate()
+                            {
                                 self.push(s, entry, format!("{item_path}.{field}[{i}]"), &meta);
                             }
                         }
@@ -195,8 +202,15 @@ impl Extractor<'_> {
             let Some(section) = proc.get(signal) else { continue };
             for &ctx in contexts {
                 let Some(list) = section.get(ctx) else { continue };
-                let context = Some((if ctx == "log_record" { "log" } else { ctx }.to_string(), TextRange::default()));
-                let meta = Meta { component: id, signal: Some(signal), context, error_mode: error_mode.clone(), group: None };
+                let context =
+                    Some((if ctx == "log_record" { "log" } else { ctx }.to_string(), TextRange::default()));
+                let meta = Meta {
+                    component: id,
+                    signal: Some(signal),
+                    context,
+                    error_mode: error_mode.clone(),
+                    group: None,
+                };
                 for (i, c) in list.items().iter().enumerate() {
                     self.push(c, Entry::Condition, format!("{path}.{signal}.{ctx}[{i}]"), &meta);
                 }
@@ -263,7 +277,7 @@ fn parse_tree(text: &str) -> Result<Node, Diagnostic> {
                 stack.push((Node::Map(Vec::new()), None));
                 continue;
             }
-            Event::SequenceEnd | Event::MappingEnd => stack.pop().map(|(n, _)| n).unwrap_or(Node::Other),
+            Event::SequenceEnd | Event::MappingEnd => stack.pop().map_or(Node::Other, |(n, _)| n),
             Event::Alias(_) => Node::Other,
             _ => continue,
         };
@@ -307,7 +321,9 @@ fn map_scalar(text: &str, value: &str, style: ScalarStyle, range: TextRange) -> 
     let mut p = range.start as usize;
     // Skip the opening quote or the block header (`|`, `>-`, ... up to the end of its line).
     match style {
-        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if matches!(src.get(p), Some(b'\'' | b'"')) => p += 1,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if matches!(src.get(p), Some(b'\'' | b'"')) => {
+            p += 1;
+        }
         ScalarStyle::Literal | ScalarStyle::Folded if matches!(src.get(p), Some(b'|' | b'>')) => {
             while p < src.len() && src[p] != b'\n' {
                 p += 1;

@@ -53,7 +53,8 @@ fn parser_matches_upstream() {
         let mut rejected = String::new();
         for (expect, text) in &rows {
             let out = common::parse(entry, text);
-            let codes: Vec<&str> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.as_str()).collect();
+            let codes: Vec<&str> =
+                out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.as_str()).collect();
             let ok = match expect.split_once(':') {
                 None if expect == "ok" => codes.is_empty(),
                 None => !codes.is_empty(),

@@ -10,18 +10,46 @@ use ottl_syntax::{Entry, format};
 use proptest::prelude::*;
 
 fn ident() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["attributes", "name", "body", "x", "a1", "time_unix_nano", "cache", "nil", "where"])
-        .prop_map(str::to_string)
+    prop::sample::select(vec![
+        "attributes",
+        "name",
+        "body",
+        "x",
+        "a1",
+        "time_unix_nano",
+        "cache",
+        "nil",
+        "where",
+    ])
+    .prop_map(str::to_string)
 }
 
 fn string_lit() -> impl Strategy<Value = String> {
-    prop::sample::select(vec![r#""""#, r#""a""#, r#""a b\"c""#, r#""\\d+""#, r#""\x41\u00e9""#, "\"multi\nline\""])
-        .prop_map(str::to_string)
+    prop::sample::select(vec![
+        r#""""#,
+        r#""a""#,
+        r#""a b\"c""#,
+        r#""\\d+""#,
+        r#""\x41\u00e9""#,
+        "\"multi\nline\"",
+    ])
+    .prop_map(str::to_string)
 }
 
 fn number() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["0", "1", "-1", "+2", "42", "010", "1.5", ".5", "-2.5e3", "9223372036854775807"])
-        .prop_map(str::to_string)
+    prop::sample::select(vec![
+        "0",
+        "1",
+        "-1",
+        "+2",
+        "42",
+        "010",
+        "1.5",
+        ".5",
+        "-2.5e3",
+        "9223372036854775807",
+    ])
+    .prop_map(str::to_string)
 }
 
 fn key() -> impl Strategy<Value = String> {
@@ -34,7 +62,11 @@ fn key() -> impl Strategy<Value = String> {
 
 fn path() -> impl Strategy<Value = String> {
     let head = ident().prop_filter("nil is the literal at a value start", |i| i != "nil");
-    (prop::option::of(prop::sample::select(vec!["resource.", "log.", "span."])), head, prop::collection::vec(key(), 0..3))
+    (
+        prop::option::of(prop::sample::select(vec!["resource.", "log.", "span."])),
+        head,
+        prop::collection::vec(key(), 0..3),
+    )
         .prop_map(|(ctx, f, keys)| format!("{}{f}{}", ctx.unwrap_or(""), keys.concat()))
 }
 
@@ -54,7 +86,8 @@ fn value() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("Concat([{a}, {b}], \"-\")")),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| {
-                let items: Vec<String> = v.iter().enumerate().map(|(i, x)| format!("\"k{i}\": {x}")).collect();
+                let items: Vec<String> =
+                    v.iter().enumerate().map(|(i, x)| format!("\"k{i}\": {x}")).collect();
                 format!("{{{}}}", items.join(", "))
             }),
             (operand.clone(), prop::sample::select(vec!["+", "-", "*", "/"]), operand.clone())
@@ -86,7 +119,10 @@ fn condition() -> impl Strategy<Value = String> {
 fn statement() -> impl Strategy<Value = String> {
     (
         prop::sample::select(vec!["set", "delete_key", "keep_keys", "replace_pattern", "route"]),
-        prop::collection::vec(prop_oneof![value(), Just("SHA256".to_string()), Just("Sha256".to_string())], 0..4),
+        prop::collection::vec(
+            prop_oneof![value(), Just("SHA256".to_string()), Just("Sha256".to_string())],
+            0..4,
+        ),
         prop::option::of(condition()),
     )
         .prop_map(|(name, args, cond)| {
@@ -101,19 +137,54 @@ fn statement() -> impl Strategy<Value = String> {
 
 fn token_soup() -> impl Strategy<Value = String> {
     let token = prop::sample::select(vec![
-        "set", "Concat", "Is", "Match", "(", ")", "[", "]", "{", "}", ",", ".", ":", "=", "==", "<", "-", "+", "*", "/",
-        "-1", "1", "1.5", "\"s\"", "0xab", "nil", "true", "not", "and", "or", "where", "attributes", "FOO", "x", "Sha",
+        "set",
+        "Concat",
+        "Is",
+        "Match",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ".",
+        ":",
+        "=",
+        "==",
+        "<",
+        "-",
+        "+",
+        "*",
+        "/",
+        "-1",
+        "1",
+        "1.5",
+        "\"s\"",
+        "0xab",
+        "nil",
+        "true",
+        "not",
+        "and",
+        "or",
+        "where",
+        "attributes",
+        "FOO",
+        "x",
+        "Sha",
     ]);
-    (prop::collection::vec(token, 0..24), prop::collection::vec(prop::bool::ANY, 24)).prop_map(|(toks, spaces)| {
-        let mut s = String::new();
-        for (t, sp) in toks.iter().zip(spaces) {
-            s.push_str(t);
-            if sp {
-                s.push(' ');
+    (prop::collection::vec(token, 0..24), prop::collection::vec(prop::bool::ANY, 24)).prop_map(
+        |(toks, spaces)| {
+            let mut s = String::new();
+            for (t, sp) in toks.iter().zip(spaces) {
+                s.push_str(t);
+                if sp {
+                    s.push(' ');
+                }
             }
-        }
-        s
-    })
+            s
+        },
+    )
 }
 
 /// 512 cases in CI; `PROPTEST_CASES` raises it for a longer local run.

@@ -29,7 +29,8 @@ fn snapshot_for(path: &Path, expect_ok: bool) -> Result<String, String> {
         let line = index.line_col(&text, snippet.range.start).line;
         if expect_ok {
             if out.has_error() {
-                let rendered: Vec<String> = out.diagnostics.iter().map(|d| render_plain(&snippet.text, d)).collect();
+                let rendered: Vec<String> =
+                    out.diagnostics.iter().map(|d| render_plain(&snippet.text, d)).collect();
                 return Err(format!("line {line} should parse:\n{}", rendered.join("\n")));
             }
             let dump = out.dump.as_deref().ok_or("no tree")?;

@@ -17,7 +17,16 @@ fn yaml_fixtures() {
         for s in yaml::extract(&text).expect("valid YAML") {
             let at = index.line_col(&text, s.range().start);
             let ctx = s.context.as_ref().map_or("-", |c| c.0.as_str());
-            writeln!(snap, "{}:{} {} {:?} context={ctx}\n  {}", at.line, at.column, s.key_path, s.entry, s.text.replace('\n', "\n  ")).ok();
+            writeln!(
+                snap,
+                "{}:{} {} {:?} context={ctx}\n  {}",
+                at.line,
+                at.column,
+                s.key_path,
+                s.entry,
+                s.text.replace('\n', "\n  ")
+            )
+            .ok();
             // The mapped range must cover exactly the scalar's text in the file for plain one-line
             // scalars; for every style it must stay inside the file and be ordered.
             let r = s.range();

@@ -29,6 +29,7 @@ pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 /// The result of parsing one snippet: its dump (if a tree was built) and its diagnostics, plus
 /// the tree as JSON for range checks.
+#[derive(Debug)]
 pub struct Outcome {
     pub dump: Option<String>,
     pub json: Option<serde_json::Value>,
