@@ -121,7 +121,8 @@ fn line_ranges(text: &str) -> Vec<(usize, usize)> {
         }
     }
     if start < text.len() {
-        out.push((start, text.len()));
+        let end = if text.ends_with('\r') { text.len() - 1 } else { text.len() };
+        out.push((start, end));
     }
     out
 }
