@@ -110,19 +110,20 @@ fn read_pragma(file: &mut OttlFile, comment: &str, at: usize) {
     }
 }
 
+/// Each line's start and end, without its line break. Carriage returns at a line's end count as
+/// part of the break (a lone `\r` is whitespace to OTTL), so CRLF files split like LF files.
 fn line_ranges(text: &str) -> Vec<(usize, usize)> {
+    let trimmed_end = |start: usize, end: usize| start + text[start..end].trim_end_matches('\r').len();
     let mut out = Vec::new();
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         if b == b'\n' {
-            let end = if i > start && text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
-            out.push((start, end));
+            out.push((start, trimmed_end(start, i)));
             start = i + 1;
         }
     }
     if start < text.len() {
-        let end = if text.ends_with('\r') { text.len() - 1 } else { text.len() };
-        out.push((start, end));
+        out.push((start, trimmed_end(start, text.len())));
     }
     out
 }

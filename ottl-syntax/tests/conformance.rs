@@ -47,6 +47,8 @@ fn parser_matches_upstream() {
         ("parser_statements.tsv", Entry::Statement),
         ("parser_conditions.tsv", Entry::Condition),
         ("parser_values.tsv", Entry::Value),
+        ("e2e_statements.tsv", Entry::Statement),
+        ("transform_processor_statements.tsv", Entry::Statement),
     ] {
         let rows = cases(file);
         let mut agree = 0;
