@@ -198,7 +198,9 @@ impl Lower<'_> {
             ExprKind::Int => ValueKind::Int(self.int(range)?),
             ExprKind::Float => ValueKind::Float(self.float(range)?),
             ExprKind::Path(segments) => {
-                if pos == Position::ValueStart && segments[0].name.name == "nil" && segments.len() > 1 {
+                let nil_head =
+                    segments[0].name.name == "nil" && (segments.len() > 1 || !segments[0].keys.is_empty());
+                if pos == Position::ValueStart && nil_head {
                     self.diags.push(diagnostics::nil_path(segments[0].name.range));
                     return None;
                 }

@@ -318,8 +318,10 @@ fn classify_brackets(tokens: &mut [Token]) {
             }
             Tok::RBracket => {
                 let open = stack.pop().expect("balanced");
-                let follows_indexable =
-                    open > 0 && (tokens[open - 1].tok == Tok::Ident || indexable_end[open - 1]);
+                let follows_indexable = open > 0
+                    && (tokens[open - 1].tok == Tok::Ident
+                        || indexable_end[open - 1]
+                        || (tokens[open - 1].tok == Tok::Nil && nil_is_path(tokens, open - 1)));
                 if follows_indexable && is_key(&tokens[open + 1..i]) {
                     tokens[open].tok = Tok::KeyOpen;
                     indexable_end[i] = true;
@@ -327,6 +329,19 @@ fn classify_brackets(tokens: &mut [Token]) {
             }
             _ => {}
         }
+    }
+}
+
+/// Whether the `nil` at `at` heads a path rather than being the nil literal: upstream tries the
+/// literal only where a whole value starts, so after an arithmetic operator, or first in what may
+/// be a key (a `[` right after something indexable), `nil` is a path segment.
+fn nil_is_path(tokens: &[Token], at: usize) -> bool {
+    match at.checked_sub(1).map(|i| &tokens[i].tok) {
+        Some(Tok::Plus | Tok::Minus | Tok::Star | Tok::Slash) => true,
+        Some(Tok::ListOpen | Tok::KeyOpen) => {
+            at >= 2 && matches!(tokens[at - 2].tok, Tok::Ident | Tok::RParen | Tok::RBracket)
+        }
+        _ => false,
     }
 }
 
