@@ -42,6 +42,14 @@ pub fn value(text: &str, value: &Value) -> String {
     Printer { text }.value(value)
 }
 
+/// A path whose last segment is spelled like a keyword (`false`) exists only when an uppercase
+/// identifier follows it directly (`[falseN]` is the path `false` and the enum `N`, juxtaposed in
+/// a list); any separator would turn it into the keyword. The printer keeps the two glued.
+fn ends_in_keyword_segment(value: &Value) -> bool {
+    let ValueKind::Path(p) = &value.kind else { return false };
+    p.fields.last().is_some_and(|f| matches!(f.name.name.as_str(), "true" | "false" | "not" | "and" | "or"))
+}
+
 struct Printer<'a> {
     text: &'a str,
 }
@@ -105,8 +113,15 @@ impl Printer<'_> {
             ValueKind::Path(p) => self.path(p),
             ValueKind::Converter(c) => self.call(c),
             ValueKind::List(items) => {
-                let items: Vec<String> = items.iter().map(|i| self.value(i)).collect();
-                format!("[{}]", items.join(", "))
+                let mut out = String::from("[");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 && !ends_in_keyword_segment(&items[i - 1]) {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&self.value(item));
+                }
+                out.push(']');
+                out
             }
             ValueKind::Map(items) => {
                 let items: Vec<String> = items
