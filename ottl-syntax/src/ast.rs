@@ -78,6 +78,8 @@ pub enum BoolExprKind {
     /// A converter whose result must be a bool at run time.
     Converter(Call),
     Paren(Box<BoolExpr>),
+    /// A condition that did not parse (its diagnostic is reported separately).
+    Error,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -125,6 +127,8 @@ pub enum ValueKind {
     },
     /// A parenthesised math expression.
     Paren(Box<Value>),
+    /// A value that did not parse (its diagnostic is reported separately).
+    Error,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

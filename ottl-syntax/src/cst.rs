@@ -42,6 +42,8 @@ pub enum ExprKind {
     Call(Call),
     List(Vec<Expr>),
     Map(Vec<(TextRange, Expr)>),
+    /// What error recovery skipped; its diagnostic is already recorded.
+    Error,
 }
 
 #[derive(Clone, Debug)]

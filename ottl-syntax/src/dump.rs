@@ -141,6 +141,7 @@ impl Dumper {
             }
             BoolExprKind::Literal(v) => self.line(format_args!("Bool {v} {r:?}")),
             BoolExprKind::Converter(c) => self.call("Converter", c),
+            BoolExprKind::Error => self.line(format_args!("Error {r:?}")),
         }
     }
 
@@ -148,6 +149,7 @@ impl Dumper {
         let r = v.range;
         match &v.kind {
             ValueKind::Nil => self.line(format_args!("Nil {r:?}")),
+            ValueKind::Error => self.line(format_args!("Error {r:?}")),
             ValueKind::Bool(b) => self.line(format_args!("Bool {b} {r:?}")),
             ValueKind::Int(i) => self.line(format_args!("Int {i} {r:?}")),
             ValueKind::Float(f) => self.line(format_args!("Float {f:?} {r:?}")),

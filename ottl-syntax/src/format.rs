@@ -99,12 +99,15 @@ impl Printer<'_> {
             BoolExprKind::Literal(v) => v.to_string(),
             BoolExprKind::Converter(c) => self.call(c),
             BoolExprKind::Paren(inner) => format!("({})", self.bool_expr(inner)),
+            // Trees with errors are not formatted; print what was written.
+            BoolExprKind::Error => self.raw(b.range).to_string(),
         }
     }
 
     fn value(&self, v: &Value) -> String {
         match &v.kind {
             ValueKind::Nil => "nil".to_string(),
+            ValueKind::Error => self.raw(v.range).to_string(),
             ValueKind::Bool(b) => b.to_string(),
             ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::String(_) | ValueKind::Bytes(_) => {
                 self.raw(v.range).to_string()

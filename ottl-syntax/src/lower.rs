@@ -125,6 +125,7 @@ impl Lower<'_> {
             }
             ExprKind::Paren(inner) => BoolExprKind::Paren(Box::new(self.bool_expr(*inner)?)),
             ExprKind::Bool(b) => BoolExprKind::Literal(b),
+            ExprKind::Error => BoolExprKind::Error,
             ExprKind::Call(call) => BoolExprKind::Converter(self.converter(call)?),
             other => {
                 let what = describe(&other);
@@ -143,6 +144,7 @@ impl Lower<'_> {
                 return None;
             }
             ExprKind::Nil => ValueKind::Nil,
+            ExprKind::Error => ValueKind::Error,
             ExprKind::Bool(b) => ValueKind::Bool(b),
             ExprKind::Str => ValueKind::String(self.string(range)?),
             ExprKind::Bytes => ValueKind::Bytes(self.bytes(range)?),
@@ -212,6 +214,7 @@ impl Lower<'_> {
                 ValueKind::Path(Path { context: None, fields: vec![field], range })
             }
             ExprKind::Call(call) => ValueKind::Converter(self.converter(call)?),
+            ExprKind::Error => ValueKind::Error,
             ExprKind::Or(..) | ExprKind::And(..) | ExprKind::Not(_) | ExprKind::Compare { .. } => {
                 self.diags.push(diagnostics::condition_as_value(range));
                 return None;
@@ -299,6 +302,7 @@ fn describe(kind: &ExprKind) -> &'static str {
         ExprKind::Call(_) => "a function call",
         ExprKind::List(_) => "a list",
         ExprKind::Map(_) => "a map",
+        ExprKind::Error => "an unreadable expression",
     }
 }
 

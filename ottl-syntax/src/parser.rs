@@ -1,6 +1,6 @@
 //! The three entry points: statement, condition, value expression.
 
-use lalrpop_util::ParseError;
+use lalrpop_util::{ErrorRecovery, ParseError};
 
 use crate::ast::{BoolExpr, Statement, Value};
 use crate::diagnostics::{self, Diagnostic};
@@ -25,22 +25,22 @@ impl<T> Parsed<T> {
 
 /// Parses one statement: `editor(args) [where condition]`.
 pub fn parse_statement(text: &str) -> Parsed<Statement> {
-    parse(text, Entry::Statement, |text, tokens| {
-        grammar::StatementParser::new().parse(text, tokens).map(|cst| lower::statement(text, cst))
+    parse(text, Entry::Statement, |text, errors, tokens| {
+        grammar::StatementParser::new().parse(text, errors, tokens).map(|cst| lower::statement(text, cst))
     })
 }
 
 /// Parses one condition (a boolean expression), as in `where` clauses and filter conditions.
 pub fn parse_condition(text: &str) -> Parsed<BoolExpr> {
-    parse(text, Entry::Condition, |text, tokens| {
-        grammar::ExpressionParser::new().parse(text, tokens).map(|cst| lower::condition(text, cst))
+    parse(text, Entry::Condition, |text, errors, tokens| {
+        grammar::ExpressionParser::new().parse(text, errors, tokens).map(|cst| lower::condition(text, cst))
     })
 }
 
 /// Parses one value expression (upstream's `ParseValueExpression`).
 pub fn parse_value(text: &str) -> Parsed<Value> {
-    parse(text, Entry::Value, |text, tokens| {
-        grammar::ExpressionParser::new().parse(text, tokens).map(|cst| lower::value(text, cst))
+    parse(text, Entry::Value, |text, errors, tokens| {
+        grammar::ExpressionParser::new().parse(text, errors, tokens).map(|cst| lower::value(text, cst))
     })
 }
 
@@ -54,12 +54,13 @@ pub fn syntax_diagnostics(entry: Entry, text: &str) -> Vec<Diagnostic> {
 }
 
 type Spanned = (u32, Tok, u32);
+type Recovered = ErrorRecovery<u32, Tok, ()>;
 type GrammarResult<T> = Result<(Option<T>, Vec<Diagnostic>), ParseError<u32, Tok, ()>>;
 
 fn parse<T>(
     text: &str,
     entry: Entry,
-    run: impl FnOnce(&str, std::vec::IntoIter<Spanned>) -> GrammarResult<T>,
+    run: impl FnOnce(&str, &mut Vec<Recovered>, std::vec::IntoIter<Spanned>) -> GrammarResult<T>,
 ) -> Parsed<T> {
     let (raw, mut diagnostics) = lexer::lex(text);
     if raw.is_empty() && diagnostics.is_empty() {
@@ -84,15 +85,37 @@ fn parse<T>(
         }
     };
     let spanned: Vec<Spanned> = tokens.iter().map(|t| (t.range.start, t.tok.clone(), t.range.end)).collect();
-    match run(text, spanned.into_iter()) {
+    let mut recovered = Vec::new();
+    let result = run(text, &mut recovered, spanned.into_iter());
+    let mut errors: Vec<ParseError<u32, Tok, ()>> = recovered.into_iter().map(|r| r.error).collect();
+    let tree = match result {
         Ok((tree, more)) => {
             diagnostics.extend(more);
-            Parsed { tree, diagnostics }
+            tree
         }
         Err(e) => {
-            diagnostics.push(syntax_error(text, &tokens, e));
-            Parsed { tree: None, diagnostics }
+            errors.push(e);
+            None
         }
+    };
+    // Recovery skips tokens up to a `,` or `)`, which can pair a `)` with the wrong `(`; brackets are
+    // known to balance, so an unexpected closing bracket after an earlier error is such an echo.
+    for (i, e) in errors.into_iter().enumerate() {
+        if i == 0 || !is_unexpected_closer(&e) {
+            diagnostics.insert(i.min(diagnostics.len()), syntax_error(text, &tokens, e));
+        }
+    }
+    diagnostics.sort_by_key(|d| d.range().start);
+    Parsed { tree, diagnostics }
+}
+
+fn is_unexpected_closer(e: &ParseError<u32, Tok, ()>) -> bool {
+    match e {
+        ParseError::UnrecognizedToken { token: (_, tok, _), .. }
+        | ParseError::ExtraToken { token: (_, tok, _) } => {
+            matches!(tok, Tok::RParen | Tok::RBracket | Tok::RBrace)
+        }
+        _ => false,
     }
 }
 
@@ -154,7 +177,9 @@ fn explain_unexpected(
             };
             Some(diagnostics::invalid_operator(whole, written, instead))
         }
-        Tok::Cmp(_) if follows_comparison(tokens, index) => Some(diagnostics::chained_comparison(range)),
+        Tok::Cmp(_) if prev.is_some_and(|p| ends_value(&p.tok)) && follows_comparison(tokens, index) => {
+            Some(diagnostics::chained_comparison(range))
+        }
         Tok::Enum | Tok::FuncName(_) if adjacent && matches!(prev.map(|p| &p.tok), Some(Tok::Ident)) => {
             let prev = prev.expect("adjacent implies prev");
             let whole = prev.range.cover(range);
