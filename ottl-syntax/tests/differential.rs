@@ -51,77 +51,17 @@ fn fixtures_and_conformance_cases_agree() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn soup() -> impl Strategy<Value = String> {
-    let token = prop::sample::select(vec![
-        "set",
-        "Concat",
-        "Is",
-        "Match",
-        "not",
-        "and",
-        "or",
-        "where",
-        "nil",
-        "true",
-        "x",
-        "attributes",
-        "FOO",
-        "Sha",
-        "(",
-        ")",
-        "[",
-        "]",
-        "{",
-        "}",
-        ",",
-        ".",
-        ":",
-        "=",
-        "==",
-        "<",
-        "-",
-        "+",
-        "*",
-        "/",
-        "-1",
-        "1",
-        "01",
-        "1.5",
-        "\"s\"",
-        "\"\\d\"",
-        "0xab",
-        "0xa",
-    ]);
-    (prop::collection::vec(token, 1..16), prop::collection::vec(prop::bool::ANY, 16)).prop_map(
-        |(toks, spaces)| {
-            let mut s = String::new();
-            for (t, sp) in toks.iter().zip(spaces) {
-                s.push_str(t);
-                if sp {
-                    s.push(' ');
-                }
-            }
-            s
-        },
-    )
-}
-
 /// Soups biased towards shapes that parse: a statement frame around soup.
 fn framed() -> impl Strategy<Value = String> {
-    (soup(), soup(), prop::bool::ANY)
+    (common::token_soup(16), common::token_soup(16), prop::bool::ANY)
         .prop_map(|(a, b, w)| if w { format!("set(x, {a}) where {b}") } else { format!("set({a})") })
 }
 
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2048);
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config(2048))]
 
     #[test]
-    fn token_soup_agrees_with_upstream_grammar(text in soup()) {
+    fn token_soup_agrees_with_upstream_grammar(text in common::token_soup(16)) {
         for entry in [Entry::Statement, Entry::Condition, Entry::Value] {
             agree(entry, &text).map_err(TestCaseError::fail)?;
         }

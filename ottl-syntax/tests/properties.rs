@@ -6,6 +6,8 @@
 //! * any token soup, and any string at all, parses without panicking, and whatever parses cleanly
 //!   round-trips through the formatter.
 
+mod common;
+
 use ottl_syntax::{Entry, format};
 use proptest::prelude::*;
 
@@ -135,66 +137,8 @@ fn statement() -> impl Strategy<Value = String> {
         })
 }
 
-fn token_soup() -> impl Strategy<Value = String> {
-    let token = prop::sample::select(vec![
-        "set",
-        "Concat",
-        "Is",
-        "Match",
-        "(",
-        ")",
-        "[",
-        "]",
-        "{",
-        "}",
-        ",",
-        ".",
-        ":",
-        "=",
-        "==",
-        "<",
-        "-",
-        "+",
-        "*",
-        "/",
-        "-1",
-        "1",
-        "1.5",
-        "\"s\"",
-        "0xab",
-        "nil",
-        "true",
-        "not",
-        "and",
-        "or",
-        "where",
-        "attributes",
-        "FOO",
-        "x",
-        "Sha",
-    ]);
-    (prop::collection::vec(token, 0..24), prop::collection::vec(prop::bool::ANY, 24)).prop_map(
-        |(toks, spaces)| {
-            let mut s = String::new();
-            for (t, sp) in toks.iter().zip(spaces) {
-                s.push_str(t);
-                if sp {
-                    s.push(' ');
-                }
-            }
-            s
-        },
-    )
-}
-
-/// 512 cases in CI; `PROPTEST_CASES` raises it for a longer local run.
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512);
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config(512))]
 
     #[test]
     fn generated_statements_parse_and_round_trip(text in statement()) {
@@ -209,7 +153,7 @@ proptest! {
     }
 
     #[test]
-    fn token_soup_never_panics_and_round_trips(text in token_soup()) {
+    fn token_soup_never_panics_and_round_trips(text in common::token_soup(24)) {
         for entry in [Entry::Statement, Entry::Condition, Entry::Value] {
             format::verify(entry, &text).map_err(TestCaseError::fail)?;
         }
@@ -229,7 +173,7 @@ fn ottl_file() -> impl Strategy<Value = String> {
         1 => Just("# a comment".to_string()),
         1 => Just(String::new()),
         1 => statement().prop_map(|s| format!("{s}  # trailing")),
-        1 => token_soup(),
+        1 => common::token_soup(24),
         1 => Just("set(x,\n    1)".to_string()),
         1 => Just("set(x, Concat([\"a\",".to_string()),
     ];
@@ -237,7 +181,7 @@ fn ottl_file() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config(512))]
 
     #[test]
     fn file_formatting_is_idempotent_and_keeps_comments(text in ottl_file()) {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ottl_syntax::{Diagnostic, Entry, dump, parse_condition, parse_statement, parse_value};
+use proptest::prelude::*;
 
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
@@ -113,4 +114,70 @@ fn walk(v: &serde_json::Value, lo: u32, hi: u32) -> Result<(), String> {
         serde_json::Value::Array(items) => items.iter().try_for_each(|i| walk(i, lo, hi)),
         _ => Ok(()),
     }
+}
+
+/// Tokens for generated soups: every kind of token, including those upstream's quirks hinge on
+/// (signs, glued names, keywords, `nil`, `where`, octal and odd-hex literals, bad escapes).
+const SOUP_TOKENS: &[&str] = &[
+    "set",
+    "Concat",
+    "Is",
+    "Match",
+    "not",
+    "and",
+    "or",
+    "where",
+    "nil",
+    "true",
+    "x",
+    "attributes",
+    "FOO",
+    "Sha",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ".",
+    ":",
+    "=",
+    "==",
+    "<",
+    "-",
+    "+",
+    "*",
+    "/",
+    "-1",
+    "1",
+    "01",
+    "1.5",
+    "\"s\"",
+    "\"\\d\"",
+    "0xab",
+    "0xa",
+];
+
+/// Up to `max_len` tokens from [`SOUP_TOKENS`], each followed by a space or not.
+pub fn token_soup(max_len: usize) -> impl Strategy<Value = String> {
+    let token = prop::sample::select(SOUP_TOKENS);
+    (prop::collection::vec(token, 1..max_len), prop::collection::vec(prop::bool::ANY, max_len)).prop_map(
+        |(toks, spaces)| {
+            let mut s = String::new();
+            for (t, space) in toks.iter().zip(spaces) {
+                s.push_str(t);
+                if space {
+                    s.push(' ');
+                }
+            }
+            s
+        },
+    )
+}
+
+/// `default_cases` in CI; `PROPTEST_CASES` raises it for a longer local run.
+pub fn proptest_config(default_cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default_cases);
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
 }
