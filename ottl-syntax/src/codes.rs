@@ -90,6 +90,27 @@ codes! {
     E122 "nil_path" "a path that starts with `nil`";
     E123 "empty_input" "nothing to parse";
     E124 "yaml_syntax" "a YAML file that does not parse";
+    E200 "unknown_path" "a path segment the context does not have";
+    E201 "missing_context_name" "a path without the context prefix that this group requires";
+    E202 "invalid_context_prefix" "a path prefix that is not a context this context can reach";
+    E203 "foreign_cache" "`cache` of another context";
+    E204 "unused_path_segment" "a path segment after a field that has no sub-fields";
+    E205 "unused_keys" "keys on a path segment that takes no keys";
+    E206 "unknown_enum" "an enum symbol the context does not define";
+    E207 "context_not_inferred" "a statement group whose context cannot be inferred from its paths";
+    E208 "unknown_context" "a context name that does not exist";
+    E209 "invalid_error_mode" "an `error_mode` other than ignore, silent or propagate";
+    E400 "unknown_function" "a function that does not exist";
+    E401 "argument_count" "too many or too few arguments";
+    E402 "unknown_argument_name" "a named argument the function does not have";
+    E403 "positional_after_named" "a positional argument after a named one";
+    E404 "literal_required" "a value where the parameter takes only a literal of one kind";
+    E405 "path_required" "a value where the parameter must be a path";
+    E406 "unknown_function_argument" "a function-name argument that names no converter";
+    E407 "invalid_regex" "a regular expression that does not compile";
+    E408 "invalid_option" "a mode or option string the function does not know";
+    E409 "function_unavailable" "a function that exists but not in this context or component";
+    E410 "invalid_literal_value" "a literal argument outside what the function accepts";
 }
 
 #[cfg(test)]

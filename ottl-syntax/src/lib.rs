@@ -17,6 +17,7 @@ mod parser;
 pub mod shape;
 pub mod source;
 pub mod text;
+pub mod visit;
 pub mod yaml;
 
 #[allow(

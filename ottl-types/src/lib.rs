@@ -1,7 +1,19 @@
-//! Resolution and static types for OTTL: context schemas, function signatures, the resolver, the
-//! type checker and the typed IR every backend consumes.
+//! Resolution and static types for OTTL: context schemas, path resolution, enums, context
+//! inference and prefix insertion, function signatures, and the checks upstream performs when it
+//! binds a statement (and more that it leaves to run time).
 //!
-//! Not built yet (issue 3). The crate exists so that the dependency direction of the workspace
-//! (`ottl-cli → runtime → ottl-jit → ottl-types → ottl-syntax`) is fixed from the start.
+//! Nothing here runs OTTL or touches records; the typed IR it produces is what `ottl-jit`'s
+//! backends consume.
 
+pub mod check;
+pub mod context;
+mod diagnostics;
+pub mod functions;
+pub mod infer;
+pub mod kind;
+pub mod paths;
+pub mod suggest;
+
+pub use context::ContextId;
+pub use kind::Kind;
 pub use ottl_syntax as syntax;
