@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ottl_syntax::source;
-use ottl_syntax::{Diagnostic, LineIndex, dump, yaml};
+use ottl_syntax::{Diagnostic, LineIndex, dump};
 
 use crate::render;
 
@@ -154,8 +154,11 @@ fn check(format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
     for path in files {
         let text = read(path)?;
         let name = path.display().to_string();
-        let diagnostics =
-            if is_yaml(path) { yaml::check(&text) } else { source::check(&source::split(&text)) };
+        let diagnostics = if is_yaml(path) {
+            ottl_types::source::check_yaml(&text)
+        } else {
+            ottl_types::source::check_ottl_file(&source::split(&text))
+        };
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         match format {
             Format::Human => {

@@ -96,7 +96,10 @@ fn fmt_check_reports_and_fmt_rewrites() {
 
 #[test]
 fn check_reports_every_error_of_a_file_with_lines() {
-    let path = scratch("three.ottl", "set(x, 1-1)\nset(y, \"\\d\")\nset(z, 1) where a = 1\nset(ok, 1)\n");
+    let path = scratch(
+        "three.ottl",
+        "# context: log\nset(x, 1-1)\nset(y, \"\\d\")\nset(z, 1) where a = 1\nset(attributes[\"ok\"], 1)\n",
+    );
     let out = ottl(&["check", "--format", "json", path.to_str().expect("utf-8")], None);
     assert_eq!(out.status.code(), Some(1));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -106,7 +109,7 @@ fn check_reports_every_error_of_a_file_with_lines() {
         .iter()
         .map(|r| (r["line"].as_u64().unwrap(), r["column"].as_u64().unwrap(), r["code"].as_str().unwrap()))
         .collect();
-    assert_eq!(got, [(1, 9, "E107"), (2, 9, "E102"), (3, 19, "E108")]);
+    assert_eq!(got, [(2, 9, "E107"), (3, 9, "E102"), (4, 19, "E108")]);
     assert!(rows[0]["file"].as_str().unwrap().ends_with("three.ottl"));
     assert_eq!(rows[0]["severity"], "error");
 }
@@ -118,7 +121,9 @@ fn check_points_into_yaml() {
     let out = ottl(&["check", "--format", "json", path.to_str().expect("utf-8")], None);
     assert_eq!(out.status.code(), Some(1));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!((rows[0]["line"].as_u64(), rows[0]["column"].as_u64()), (Some(4), Some(32)));
+    let e107 =
+        rows.as_array().expect("array").iter().find(|r| r["code"] == "E107").expect("the syntax error");
+    assert_eq!((e107["line"].as_u64(), e107["column"].as_u64()), (Some(4), Some(32)));
     let human = ottl(&["check", path.to_str().expect("utf-8")], None);
     assert!(text(&human.stderr).contains("config.yaml:4:32"), "{}", text(&human.stderr));
 }

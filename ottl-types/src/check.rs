@@ -33,7 +33,7 @@ pub struct Env {
 
 impl Env {
     /// Whether `sig` can be called here.
-    pub fn has(&self, sig: &Signature) -> bool {
+    pub fn has(self, sig: &Signature) -> bool {
         match sig.availability {
             Availability::StandardConverter => true,
             Availability::StandardEditor => {
@@ -52,31 +52,31 @@ impl Env {
         }
     }
 
-    fn available_names(&self) -> Vec<&'static str> {
+    fn available_names(self) -> Vec<&'static str> {
         SIGNATURES.iter().filter(|s| self.has(s)).map(|s| s.name).collect()
     }
 }
 
 /// Checks a statement; returns every diagnostic found.
-pub fn statement(env: &Env, s: &Statement) -> Vec<Diagnostic> {
+pub fn statement(env: Env, s: &Statement) -> Vec<Diagnostic> {
     let mut c = Checker { env, diags: Vec::new() };
     c.visit_statement(s);
     c.diags
 }
 
 /// Checks a condition; returns every diagnostic found.
-pub fn condition(env: &Env, b: &BoolExpr) -> Vec<Diagnostic> {
+pub fn condition(env: Env, b: &BoolExpr) -> Vec<Diagnostic> {
     let mut c = Checker { env, diags: Vec::new() };
     c.visit_bool_expr(b);
     c.diags
 }
 
-struct Checker<'e> {
-    env: &'e Env,
+struct Checker {
+    env: Env,
     diags: Vec<Diagnostic>,
 }
 
-impl<'a> Visitor<'a> for Checker<'_> {
+impl<'a> Visitor<'a> for Checker {
     fn visit_path(&mut self, p: &'a Path) {
         if let Err(d) = paths::resolve(self.env.context, self.env.mode, p) {
             self.diags.push(d);
@@ -85,10 +85,10 @@ impl<'a> Visitor<'a> for Checker<'_> {
     }
 
     fn visit_value(&mut self, v: &'a Value) {
-        if let ValueKind::Enum(symbol) = &v.kind {
-            if self.env.context.enum_value(symbol).is_none() {
-                self.diags.push(diag::unknown_enum(self.env.context, symbol, v.range));
-            }
+        if let ValueKind::Enum(symbol) = &v.kind
+            && self.env.context.enum_value(symbol).is_none()
+        {
+            self.diags.push(diag::unknown_enum(self.env.context, symbol, v.range));
         }
         visit::walk_value(self, v);
     }
@@ -107,9 +107,14 @@ impl<'a> Visitor<'a> for Checker<'_> {
             }
             Some(sig) => self.arguments(call, sig),
         }
-        // Function-name arguments are not values; everything else is checked as usual.
-        for arg in &call.args {
-            if let ArgValue::Value(v) = &arg.value {
+        // An enum-looking argument bound to a function parameter names a function (checked
+        // above); every other argument is a value.
+        let sig = functions::lookup(&call.name.name).filter(|s| self.env.has(s));
+        for (i, arg) in call.args.iter().enumerate() {
+            let ArgValue::Value(v) = &arg.value else { continue };
+            let is_function =
+                sig.and_then(|s| param_of(s, i, arg)).is_some_and(|t| t == ParamType::FunctionGetter);
+            if !(is_function && matches!(v.kind, ValueKind::Enum(_))) {
                 self.visit_value(v);
             }
         }
@@ -117,7 +122,7 @@ impl<'a> Visitor<'a> for Checker<'_> {
     }
 }
 
-impl Checker<'_> {
+impl Checker {
     /// Binds arguments to parameters as upstream's `newFunctionCall` does, then checks each.
     fn arguments(&mut self, call: &Call, sig: &'static Signature) {
         let total = sig.params.len();
@@ -135,12 +140,11 @@ impl Checker<'_> {
                 Some(name) => {
                     seen_named = true;
                     let field = functions::to_camel(&name.name);
-                    match sig.params.iter().position(|p| p.name == field) {
-                        Some(j) => bound[j] = Some(arg),
-                        None => {
-                            let params: Vec<&str> = sig.params.iter().map(|p| p.name).collect();
-                            self.diags.push(diag::unknown_argument_name(name, &params));
-                        }
+                    if let Some(j) = sig.params.iter().position(|p| p.name == field) {
+                        bound[j] = Some(arg);
+                    } else {
+                        let params: Vec<&str> = sig.params.iter().map(|p| p.name).collect();
+                        self.diags.push(diag::unknown_argument_name(name, &params));
                     }
                 }
                 None if seen_named => self.diags.push(diag::positional_after_named(arg.range)),
@@ -166,7 +170,7 @@ impl Checker<'_> {
                 if ty == ParamType::FunctionGetter {
                     self.function_argument(&f.name, f.range);
                 } else {
-                    let d = diag::literal_required(range, &name, "a value, not a function name", None);
+                    let d = diag::literal_required(range, &name, "a value, not a function name", false, None);
                     self.diags.push(d);
                 }
                 return;
@@ -177,18 +181,25 @@ impl Checker<'_> {
             ParamType::Setter | ParamType::GetSetter if !matches!(value.kind, ValueKind::Path(_)) => {
                 self.diags.push(diag::path_required(range, &name));
             }
-            ParamType::FunctionGetter => match &value.kind {
-                ValueKind::Enum(e) => self.function_argument(e, range),
-                _ => {
-                    let d = diag::literal_required(range, &name, "a converter name such as `SHA256`", None);
+            ParamType::FunctionGetter => {
+                if let ValueKind::Enum(e) = &value.kind {
+                    self.function_argument(e, range);
+                } else {
+                    let d = diag::literal_required(
+                        range,
+                        &name,
+                        "a converter name such as `SHA256`",
+                        false,
+                        None,
+                    );
                     self.diags.push(d);
                 }
-            },
+            }
             t if t.literal_only() => self.literal(sig, &name, t, value),
             ParamType::GetterList | ParamType::StringLikeGetterList
                 if !matches!(value.kind, ValueKind::List(_)) =>
             {
-                self.diags.push(diag::literal_required(range, &name, "a list literal `[...]`", None));
+                self.diags.push(diag::literal_required(range, &name, "a list literal `[...]`", false, None));
             }
             _ => {}
         }
@@ -248,7 +259,17 @@ impl Checker<'_> {
                 (ParamType::StringList, _) => ("a list of string literals", None),
                 _ => ("a list of float literals", None),
             };
-            self.diags.push(diag::literal_required(range, name, wants, fix));
+            let is_literal = matches!(
+                value.kind,
+                ValueKind::Int(_)
+                    | ValueKind::Float(_)
+                    | ValueKind::String(_)
+                    | ValueKind::Bool(_)
+                    | ValueKind::Bytes(_)
+                    | ValueKind::List(_)
+                    | ValueKind::Nil
+            );
+            self.diags.push(diag::literal_required(range, name, wants, is_literal, fix));
         }
     }
 
@@ -308,6 +329,17 @@ impl Checker<'_> {
     }
 }
 
+/// The type of the parameter argument `i` binds to (by name, or by position).
+fn param_of(sig: &Signature, i: usize, arg: &Argument) -> Option<ParamType> {
+    match &arg.name {
+        Some(name) => {
+            let field = functions::to_camel(&name.name);
+            sig.params.iter().find(|p| p.name == field).map(|p| p.ty)
+        }
+        None => sig.params.get(i).map(|p| p.ty),
+    }
+}
+
 fn has_named_group(hir: &regex_syntax::hir::Hir) -> bool {
     use regex_syntax::hir::HirKind;
     match hir.kind() {
@@ -320,7 +352,9 @@ fn has_named_group(hir: &regex_syntax::hir::Hir) -> bool {
 
 fn regex_error(e: &regex_syntax::Error) -> String {
     // The library's message spans several lines with a caret drawing; keep its last line.
-    e.to_string().lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("syntax error").trim().to_string()
+    let last =
+        e.to_string().lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("syntax error").to_string();
+    last.trim().trim_start_matches("error: ").to_string()
 }
 
 /// `ResolveConflicts` → `resolve_conflicts`, how users write argument names.

@@ -91,19 +91,6 @@ impl ContextId {
         }
     }
 
-    /// The contexts whose parsers accept this context's name as a prefix: where inference falls
-    /// back when this context lacks a function or enum (upstream's "lower contexts").
-    pub fn lower(self) -> Vec<ContextId> {
-        Self::ALL.into_iter().filter(|c| *c != self && c.prefixes().contains(&self.name())).collect()
-    }
-
-    /// Rank in context inference: lower wins. Contexts upstream does not list rank last.
-    pub fn inference_priority(name: &str) -> usize {
-        const ORDER: [&str; 8] =
-            ["log", "datapoint", "metric", "spanevent", "span", "scope", "instrumentation_scope", "resource"];
-        ORDER.iter().position(|n| *n == name).unwrap_or(usize::MAX)
-    }
-
     /// The fields of this context's own data (paths through other contexts resolve there).
     pub fn fields(self) -> &'static [Field] {
         match self {

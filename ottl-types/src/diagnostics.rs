@@ -13,6 +13,12 @@ pub(crate) fn unknown_field(ctx: ContextId, seg: &Ident, schema: &[Field]) -> Di
     let d =
         Diagnostic::error(codes::E200, format!("`{}` is not a path of the {} context", seg.name, ctx.name()))
             .with_label(seg.range, "unknown path segment");
+    if seg.name == "scope" && ctx != ContextId::Scope && ctx != ContextId::Resource {
+        return d.with_help(format!(
+            "below the scope its prefix is `instrumentation_scope`; here `scope` reads as a field of the {} context",
+            ctx.name()
+        ));
+    }
     match suggest::closest(&seg.name, names.iter().copied()) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")).with_fix(format!("use `{s}`"), seg.range, s),
         None => d.with_help(format!(
@@ -167,10 +173,15 @@ pub(crate) fn literal_required(
     range: TextRange,
     param: &str,
     wants: &str,
+    is_literal: bool,
     fix: Option<String>,
 ) -> Diagnostic {
-    let d = Diagnostic::error(codes::E404, format!("`{param}` must be {wants}"))
-        .with_label(range, "this is evaluated at run time; the parameter takes only a literal");
+    let why = if is_literal {
+        "a literal of another kind"
+    } else {
+        "a value computed at run time; this parameter takes only a literal"
+    };
+    let d = Diagnostic::error(codes::E404, format!("`{param}` must be {wants}")).with_label(range, why);
     match fix {
         Some(f) => d.with_help(format!("write `{f}`")).with_fix(format!("write `{f}`"), range, f),
         None => d.with_help("write the literal in the statement"),
@@ -212,3 +223,9 @@ pub(crate) fn invalid_literal_value(range: TextRange, message: String) -> Diagno
 }
 
 pub(crate) use crate::check::snake as snake_case;
+
+pub(crate) fn invalid_error_mode(value: &str, range: TextRange) -> Diagnostic {
+    Diagnostic::error(codes::E209, format!("invalid error_mode `{value}`"))
+        .with_label(range, "unknown error mode")
+        .with_help("use `ignore`, `silent` or `propagate` (the default)")
+}

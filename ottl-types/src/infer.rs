@@ -47,36 +47,103 @@ impl Hints {
     }
 }
 
-/// Infers the context of a statement group from its hints, among `candidates` (the contexts the
-/// component offers for the signal). `supports` says whether a context has a function.
+/// Upstream's default inference priority: lower index wins; unlisted contexts rank last.
+pub const DEFAULT_PRIORITY: &[&str] = &[
+    "log",
+    "datapoint",
+    "metric",
+    "spanevent",
+    "span",
+    "profile",
+    "scope",
+    "instrumentation_scope",
+    "resource",
+];
+
+/// What inference asks of a context it considers (upstream's `priorityContextInferrerCandidate`).
+pub trait Candidate {
+    fn has_function(&self, name: &str) -> bool;
+    fn has_enum(&self, symbol: &str) -> bool;
+    /// The contexts to fall back to, in any order (they are tried by priority).
+    fn lower_contexts(&self) -> Vec<String>;
+}
+
+/// Upstream's priority context inference over context names. Returns `""` when nothing fits.
 ///
-/// The path context with the best priority wins (`log, datapoint, metric, spanevent, span, scope,
-/// instrumentation_scope, resource`, others last); if it lacks a function or enum used, the
-/// contexts below it are tried in priority order.
+/// The path context with the best priority wins (ties keep the first seen; a path without a
+/// context never wins over one with). If functions or enums are used, the winner must be a
+/// candidate supporting all of them; otherwise its lower contexts are tried in priority order.
+pub fn infer_name<'c, C: Candidate + 'c>(
+    hints: &Hints,
+    priority: &[&str],
+    candidate: impl Fn(&str) -> Option<&'c C>,
+) -> String {
+    let rank = |name: &str| priority.iter().position(|p| *p == name).unwrap_or(usize::MAX);
+    let mut inferred = "";
+    for name in &hints.path_contexts {
+        if inferred.is_empty() || rank(name) < rank(inferred) {
+            inferred = name;
+        }
+    }
+    if inferred.is_empty() || (hints.functions.is_empty() && hints.enums.is_empty()) {
+        return inferred.to_string();
+    }
+    let fits = |name: &str| {
+        candidate(name).is_some_and(|c| {
+            hints.functions.iter().all(|f| c.has_function(f)) && hints.enums.iter().all(|e| c.has_enum(e))
+        })
+    };
+    if fits(inferred) {
+        return inferred.to_string();
+    }
+    let Some(c) = candidate(inferred) else { return String::new() };
+    let mut lower = c.lower_contexts();
+    lower.sort_by_key(|l| rank(l));
+    lower.into_iter().find(|l| fits(l)).unwrap_or_default()
+}
+
+/// A context offered by a component for a signal.
+struct Offered {
+    context: ContextId,
+    all: Vec<ContextId>,
+    supports: fn(ContextId, &str) -> bool,
+}
+
+impl Candidate for Offered {
+    fn has_function(&self, name: &str) -> bool {
+        (self.supports)(self.context, name)
+    }
+
+    fn has_enum(&self, symbol: &str) -> bool {
+        self.context.enum_value(symbol).is_some()
+    }
+
+    fn lower_contexts(&self) -> Vec<String> {
+        let name = self.context.name();
+        self.all
+            .iter()
+            .filter(|c| **c != self.context && c.prefixes().contains(&name))
+            .map(|c| c.name().to_string())
+            .collect()
+    }
+}
+
+/// Infers the context of a statement group among the contexts a component offers (`candidates`);
+/// `supports` says whether a context has a function.
 pub fn infer(
     hints: &Hints,
     candidates: &[ContextId],
-    supports: impl Fn(ContextId, &str) -> bool,
+    supports: fn(ContextId, &str) -> bool,
 ) -> Option<ContextId> {
-    let mut best: Option<&str> = None;
-    for name in &hints.path_contexts {
-        let better =
-            best.is_none_or(|b| ContextId::inference_priority(name) < ContextId::inference_priority(b));
-        if better {
-            best = Some(name);
-        }
-    }
-    let chosen = ContextId::from_name(best?).filter(|c| candidates.contains(c))?;
-    let fits = |ctx: ContextId| {
-        hints.functions.iter().all(|f| supports(ctx, f))
-            && hints.enums.iter().all(|e| ctx.enum_value(e).is_some())
+    let offered: Vec<Offered> =
+        candidates.iter().map(|c| Offered { context: *c, all: candidates.to_vec(), supports }).collect();
+    // `instrumentation_scope` is the scope's legacy name.
+    let lookup = |name: &str| {
+        let context = ContextId::from_name(name)?;
+        offered.iter().find(|o| o.context == context)
     };
-    if hints.functions.is_empty() && hints.enums.is_empty() || fits(chosen) {
-        return Some(chosen);
-    }
-    let mut lower: Vec<ContextId> = chosen.lower().into_iter().filter(|c| candidates.contains(c)).collect();
-    lower.sort_by_key(|c| ContextId::inference_priority(c.name()));
-    lower.into_iter().find(|c| fits(*c))
+    let name = infer_name(hints, DEFAULT_PRIORITY, lookup);
+    ContextId::from_name(&name).filter(|c| candidates.contains(c))
 }
 
 /// Inserts `<context>.` before every path whose grammar context is not one of `names` (what the
@@ -102,7 +169,7 @@ pub fn prefix_paths(text: &str, paths: &[&Path], context: &str, names: &[&str]) 
 }
 
 /// Every path in a statement or condition, including those inside keys and arguments.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct PathCollector<'a> {
     pub paths: Vec<&'a Path>,
 }

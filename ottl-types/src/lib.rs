@@ -12,6 +12,7 @@ pub mod functions;
 pub mod infer;
 pub mod kind;
 pub mod paths;
+pub mod source;
 pub mod suggest;
 
 pub use context::ContextId;

@@ -98,9 +98,8 @@ pub fn resolve(ctx: ContextId, mode: PathMode, path: &Path) -> Result<ResolvedPa
     for (i, seg) in rest.iter().enumerate() {
         let Some(field) = schema.iter().find(|f| f.name == seg.name.name) else {
             return Err(match fields.last() {
-                None => diagnostics::unknown_field(target, &seg.name, schema),
                 Some(parent) if schema.is_empty() => diagnostics::unused_segment(&seg.name, parent.name),
-                Some(_) => diagnostics::unknown_field(target, &seg.name, schema),
+                _ => diagnostics::unknown_field(target, &seg.name, schema),
             });
         };
         let last = i + 1 == rest.len();

@@ -1,14 +1,15 @@
 //! `testdata/diagnostics/`: one fixture per registered code, which must produce that code.
 
-mod common;
+use std::path::Path;
 
 use ottl_syntax::codes::REGISTRY;
 use ottl_syntax::diagnostics::render_plain;
-use ottl_syntax::{source, yaml};
+use ottl_syntax::source;
+use ottl_types::source::{check_ottl_file, check_yaml};
 
 #[test]
 fn every_code_has_a_fixture_that_produces_it() {
-    let dir = common::testdata().join("diagnostics");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/diagnostics");
     let mut failures = Vec::new();
     for info in REGISTRY.iter().filter(|i| !i.retired) {
         let stem = format!("{}_{}", info.code, info.slug);
@@ -19,9 +20,9 @@ fn every_code_has_a_fixture_that_produces_it() {
         };
         let text = std::fs::read_to_string(&path).expect("readable fixture");
         let diagnostics = if path.extension().is_some_and(|e| e == "yaml") {
-            yaml::check(&text)
+            check_yaml(&text)
         } else {
-            source::check(&source::split(&text))
+            check_ottl_file(&source::split(&text))
         };
         if !diagnostics.iter().any(|d| d.code == info.code) {
             let got: Vec<_> = diagnostics.iter().map(|d| d.code.as_str()).collect();
