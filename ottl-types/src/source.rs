@@ -94,6 +94,9 @@ pub fn check_ottl_file(file: &OttlFile) -> Vec<Diagnostic> {
         }
         if let Some(c) = infer::infer(&h, &ContextId::ALL, transform_has) {
             (c, PathMode::ContextNamesRequired)
+        } else if parsed.iter().any(|(_, p)| matches!(p, Parsed::Other)) {
+            // A statement that did not parse gives no hints; its own error is the cause.
+            return out;
         } else {
             let first = parsed.first().map_or(TextRange::empty(0), |(s, _)| s.range);
             out.push(diag::context_not_inferred(first));
@@ -175,6 +178,8 @@ fn check_group(group: &[(Parsed, &YamlSnippet)]) -> Vec<Diagnostic> {
             let parsed: Vec<&Parsed> = group.iter().map(|(p, _)| p).collect();
             if let Some(c) = infer::infer(&hints(&parsed), candidates, transform_has) {
                 (c, PathMode::ContextNamesRequired)
+            } else if parsed.iter().any(|p| matches!(p, Parsed::Other)) {
+                return out;
             } else {
                 out.push(diag::context_not_inferred(first.range()));
                 return out;
