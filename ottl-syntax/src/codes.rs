@@ -100,6 +100,9 @@ codes! {
     E207 "context_not_inferred" "a statement group whose context cannot be inferred from its paths";
     E208 "unknown_context" "a context name that does not exist";
     E209 "invalid_error_mode" "an `error_mode` other than ignore, silent or propagate";
+    E300 "argument_kind" "an argument whose kind can never satisfy its parameter";
+    E301 "arithmetic_kind" "an arithmetic operand whose kind can never take part";
+    E302 "read_only_path" "a `set` of a path that cannot be written";
     E400 "unknown_function" "a function that does not exist";
     E401 "argument_count" "too many or too few arguments";
     E402 "unknown_argument_name" "a named argument the function does not have";
@@ -111,6 +114,8 @@ codes! {
     E408 "invalid_option" "a mode or option string the function does not know";
     E409 "function_unavailable" "a function that exists but not in this context or component";
     E410 "invalid_literal_value" "a literal argument outside what the function accepts";
+    W500 "comparison_always_false" "a comparison of kinds that are never equal";
+    W501 "set_is_a_no_op" "a `set` that upstream silently ignores";
 }
 
 #[cfg(test)]

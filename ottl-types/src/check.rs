@@ -1,13 +1,16 @@
 //! Resolution checks: everything upstream rejects when it binds a statement (paths, enums,
 //! functions, arguments, literal arguments), reported as diagnostics with ranges.
 
-use ottl_syntax::ast::{ArgValue, Argument, BoolExpr, Call, Path, Statement, Value, ValueKind};
+use ottl_syntax::ast::{
+    ArgValue, Argument, BoolExpr, BoolExprKind, Call, CompareOp, MathOp, Path, Statement, Value, ValueKind,
+};
 use ottl_syntax::visit::{self, Visitor};
 use ottl_syntax::{Diagnostic, TextRange};
 
-use crate::context::ContextId;
+use crate::context::{ContextId, Settable};
 use crate::diagnostics as diag;
 use crate::functions::{self, Availability, ParamType, SIGNATURES, Signature};
+use crate::kind::Kind;
 use crate::paths::{self, PathMode};
 
 /// Which component runs the OTTL: it decides which functions exist.
@@ -85,12 +88,24 @@ impl<'a> Visitor<'a> for Checker {
     }
 
     fn visit_value(&mut self, v: &'a Value) {
-        if let ValueKind::Enum(symbol) = &v.kind
-            && self.env.context.enum_value(symbol).is_none()
-        {
-            self.diags.push(diag::unknown_enum(self.env.context, symbol, v.range));
+        match &v.kind {
+            ValueKind::Enum(symbol) if self.env.context.enum_value(symbol).is_none() => {
+                self.diags.push(diag::unknown_enum(self.env.context, symbol, v.range));
+            }
+            ValueKind::Math { lhs, op, rhs } => self.arithmetic(v.range, lhs, *op, rhs),
+            _ => {}
         }
         visit::walk_value(self, v);
+    }
+
+    fn visit_bool_expr(&mut self, b: &'a BoolExpr) {
+        if let BoolExprKind::Comparison { lhs, op, rhs } = &b.kind {
+            let (l, r) = (self.kind_of(lhs), self.kind_of(rhs));
+            if !comparable(l, r, *op) {
+                self.diags.push(diag::comparison_always_false(b.range, op.as_str(), l, r));
+            }
+        }
+        visit::walk_bool_expr(self, b);
     }
 
     fn visit_call(&mut self, call: &'a Call) {
@@ -151,6 +166,11 @@ impl Checker {
                 None => bound[i] = Some(arg),
             }
         }
+        if sig.name == "set"
+            && let (Some(target), Some(value)) = (bound[0], bound[1])
+        {
+            self.set(target, value);
+        }
         for (param, arg) in sig.params.iter().zip(&bound) {
             match arg {
                 Some(arg) => self.argument(sig, param.name, param.ty, arg),
@@ -196,6 +216,11 @@ impl Checker {
                 }
             }
             t if t.literal_only() => self.literal(sig, &name, t, value),
+            t if !getter_accepts(t, self.kind_of(value)) && !IS_FUNCTIONS.contains(&sig.name) => {
+                let d =
+                    diag::argument_kind(range, sig.name, &name, kind_name(t.wants()), self.kind_of(value));
+                self.diags.push(d);
+            }
             ParamType::GetterList | ParamType::StringLikeGetterList
                 if !matches!(value.kind, ValueKind::List(_)) =>
             {
@@ -203,6 +228,64 @@ impl Checker {
             }
             _ => {}
         }
+    }
+
+    /// The static kind of a value (`Any` when only the record can tell).
+    fn kind_of(&self, v: &Value) -> Kind {
+        match &v.kind {
+            ValueKind::Nil => Kind::Nil,
+            ValueKind::Bool(_) => Kind::Bool,
+            ValueKind::Int(_) | ValueKind::Enum(_) => Kind::Int,
+            ValueKind::Float(_) => Kind::Float,
+            ValueKind::String(_) => Kind::String,
+            ValueKind::Bytes(_) => Kind::Bytes,
+            ValueKind::List(_) => Kind::List,
+            ValueKind::Map(_) => Kind::Map,
+            ValueKind::Path(p) => {
+                paths::resolve(self.env.context, self.env.mode, p).map_or(Kind::Any, |r| r.kind)
+            }
+            ValueKind::Converter(c) if c.keys.is_empty() => {
+                functions::lookup(&c.name.name).filter(|s| !s.is_editor()).map_or(Kind::Any, |s| s.returns)
+            }
+            ValueKind::Math { lhs, op, rhs } => {
+                math_kind(self.kind_of(lhs), *op, self.kind_of(rhs)).unwrap_or(Kind::Any)
+            }
+            ValueKind::Paren(inner) => self.kind_of(inner),
+            ValueKind::Converter(_) | ValueKind::Error => Kind::Any,
+        }
+    }
+
+    fn arithmetic(&mut self, range: TextRange, lhs: &Value, op: MathOp, rhs: &Value) {
+        let (l, r) = (self.kind_of(lhs), self.kind_of(rhs));
+        if let Some((bad, kind)) = [(lhs, l), (rhs, r)].into_iter().find(|(_, k)| !arithmetic_operand(*k)) {
+            self.diags.push(diag::arithmetic_kind(bad.range, kind));
+        } else if math_kind(l, op, r).is_none() {
+            self.diags.push(diag::arithmetic_combination(range, op.as_str(), l, r));
+        }
+    }
+
+    /// `set(target, value)`: upstream's setters ignore values of the wrong kind.
+    fn set(&mut self, target: &Argument, value: &Argument) {
+        let (ArgValue::Value(t), ArgValue::Value(v)) = (&target.value, &value.value) else { return };
+        let ValueKind::Path(path) = &t.kind else { return };
+        let Ok(resolved) = paths::resolve(self.env.context, self.env.mode, path) else { return };
+        let value_kind = self.kind_of(v);
+        let why = match resolved.settable {
+            Settable::No => {
+                let written = path.segments().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".");
+                self.diags.push(diag::read_only_path(t.range, &written));
+                return;
+            }
+            Settable::Ignored => "setting this path does nothing upstream".to_string(),
+            // `set(x, nil)` is upstream's documented way to do nothing; not worth a warning.
+            Settable::Yes
+                if resolved.keyed || value_kind == Kind::Nil || setter_accepts(resolved.kind, value_kind) =>
+            {
+                return;
+            }
+            Settable::Yes => format!("{} path ignores {}", resolved.kind.a(), value_kind.a()),
+        };
+        self.diags.push(diag::set_is_a_no_op(v.range, why));
     }
 
     fn function_argument(&mut self, name: &str, range: TextRange) {
@@ -326,6 +409,88 @@ impl Checker {
             _ => return,
         };
         self.diags.push(diag::invalid_literal_value(range, msg));
+    }
+}
+
+/// The `Is*` inspectors turn a getter's type error into `false`, so any kind is fine there.
+const IS_FUNCTIONS: &[&str] = &["IsBool", "IsDouble", "IsInt", "IsString", "IsMap"];
+
+/// Whether a typed getter can ever accept a value of kind `k` (`pkg/ottl/expression.go`).
+fn getter_accepts(ty: ParamType, k: Kind) -> bool {
+    if k == Kind::Any {
+        return true;
+    }
+    match ty {
+        ParamType::StringGetter => k == Kind::String,
+        ParamType::IntGetter => k == Kind::Int,
+        ParamType::FloatGetter => k == Kind::Float,
+        ParamType::BoolGetter => k == Kind::Bool,
+        ParamType::PMapGetter => k == Kind::Map,
+        ParamType::TimeGetter => k == Kind::Time,
+        ParamType::DurationGetter => k == Kind::Duration,
+        ParamType::IntLikeGetter | ParamType::FloatLikeGetter => {
+            matches!(k, Kind::Int | Kind::Float | Kind::String | Kind::Bool | Kind::Nil)
+        }
+        // Ids are fixed-size arrays, which upstream may or may not convert: give them the benefit
+        // of the doubt rather than reject a statement that works.
+        ParamType::ByteSliceLikeGetter => !matches!(k, Kind::Map | Kind::List | Kind::Time | Kind::Duration),
+        _ => true,
+    }
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::String => "a string",
+        Kind::Int => "an int",
+        Kind::Float => "a float",
+        Kind::Bool => "a bool",
+        Kind::Map => "a map",
+        Kind::Time => "a time",
+        Kind::Duration => "a duration",
+        Kind::Bytes => "bytes",
+        Kind::List => "a list",
+        _ => "a value",
+    }
+}
+
+fn arithmetic_operand(k: Kind) -> bool {
+    matches!(k, Kind::Int | Kind::Float | Kind::Time | Kind::Duration | Kind::Any)
+}
+
+/// The kind of `l op r` (`pkg/ottl/math.go`), `None` when upstream always fails.
+fn math_kind(l: Kind, op: MathOp, r: Kind) -> Option<Kind> {
+    use Kind::{Any, Duration, Float, Int, Time};
+    let additive = matches!(op, MathOp::Add | MathOp::Sub);
+    Some(match (l, r) {
+        (Any, _) | (_, Any) => Any,
+        (Int, Int) => Int,
+        (Int | Float, Int | Float) => Float,
+        (Time, Time) if op == MathOp::Sub => Duration,
+        (Time, Duration) if additive => Time,
+        (Duration, Time) if op == MathOp::Add => Time,
+        (Duration, Duration) if additive => Duration,
+        _ => return None,
+    })
+}
+
+/// Whether `l op r` can ever be true (`pkg/ottl/compare.go`): kinds compare only with their own
+/// kind (ints and floats with each other); maps, lists and ids have no order.
+fn comparable(l: Kind, r: Kind, op: CompareOp) -> bool {
+    let numeric = |k| matches!(k, Kind::Int | Kind::Float);
+    let unknown = |k| matches!(k, Kind::Any | Kind::Pdata(_));
+    if unknown(l) || unknown(r) {
+        return true;
+    }
+    let same = l == r || (numeric(l) && numeric(r));
+    let ordered = !matches!(l, Kind::Map | Kind::List | Kind::TraceId | Kind::SpanId | Kind::Nil);
+    same && (ordered || matches!(op, CompareOp::Eq | CompareOp::Ne))
+}
+
+/// Whether a setter of a field of kind `field` stores a value of kind `value`.
+fn setter_accepts(field: Kind, value: Kind) -> bool {
+    match field {
+        Kind::Any | Kind::List | Kind::Pdata(_) | Kind::Bytes => true,
+        _ => value == Kind::Any || value == field,
     }
 }
 

@@ -229,3 +229,70 @@ pub(crate) fn invalid_error_mode(value: &str, range: TextRange) -> Diagnostic {
         .with_label(range, "unknown error mode")
         .with_help("use `ignore`, `silent` or `propagate` (the default)")
 }
+
+pub(crate) fn argument_kind(
+    range: TextRange,
+    func: &str,
+    param: &str,
+    wants: &str,
+    got: crate::Kind,
+) -> Diagnostic {
+    Diagnostic::error(
+        codes::E300,
+        format!("`{func}` needs {wants} for `{param}`, but this is always {}", got.a()),
+    )
+    .with_label(range, got.a())
+    .with_help(
+        "upstream accepts the statement and fails on every record at run time; convert the value first",
+    )
+}
+
+pub(crate) fn arithmetic_kind(range: TextRange, got: crate::Kind) -> Diagnostic {
+    Diagnostic::error(codes::E301, format!("{} cannot take part in arithmetic", got.a()))
+        .with_label(range, format!("always {}", got.a()))
+        .with_help("`+ - * /` work on ints, floats, times and durations; this fails on every record")
+}
+
+pub(crate) fn arithmetic_combination(
+    range: TextRange,
+    op: &str,
+    lhs: crate::Kind,
+    rhs: crate::Kind,
+) -> Diagnostic {
+    Diagnostic::error(codes::E301, format!("`{lhs} {op} {rhs}` is not defined"))
+        .with_label(range, "this fails on every record")
+        .with_help("time - time is a duration; time ± duration is a time; duration ± duration is a duration")
+}
+
+pub(crate) fn read_only_path(range: TextRange, path: &str) -> Diagnostic {
+    Diagnostic::error(codes::E302, format!("`{path}` cannot be set"))
+        .with_label(range, "read-only path")
+        .with_help("upstream fails this statement on every record")
+}
+
+pub(crate) fn comparison_always_false(
+    range: TextRange,
+    op: &str,
+    lhs: crate::Kind,
+    rhs: crate::Kind,
+) -> Diagnostic {
+    let always = if op == "!=" { "true" } else { "false" };
+    let d = Diagnostic::warning(
+        codes::W500,
+        format!("comparing {} with {} is always {always}", lhs.a(), rhs.a()),
+    )
+    .with_label(range, "OTTL compares without converting kinds");
+    if lhs == crate::Kind::Int && rhs == crate::Kind::String
+        || lhs == crate::Kind::String && rhs == crate::Kind::Int
+    {
+        d.with_help("enums are ints: compare with the enum symbol (`METRIC_DATA_TYPE_SUM`), or convert with `Int(...)`/`String(...)`")
+    } else {
+        d.with_help("convert one side, e.g. with `String(...)`, `Int(...)` or `Double(...)`")
+    }
+}
+
+pub(crate) fn set_is_a_no_op(range: TextRange, why: String) -> Diagnostic {
+    Diagnostic::warning(codes::W501, "this `set` does nothing").with_label(range, why).with_help(
+        "upstream's setters ignore values of the wrong kind without an error; convert the value to the path's kind",
+    )
+}

@@ -52,3 +52,14 @@ impl fmt::Display for Kind {
         f.write_str(s)
     }
 }
+
+impl Kind {
+    /// The kind with its article, for messages: "an int", "a string", "bytes".
+    pub fn a(self) -> String {
+        match self {
+            Kind::Int | Kind::Any => format!("an {self}"),
+            Kind::Bytes => "bytes".to_string(),
+            _ => format!("a {self}"),
+        }
+    }
+}
