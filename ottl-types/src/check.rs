@@ -148,24 +148,8 @@ impl Checker {
                 return;
             }
         }
-        let mut bound: Vec<Option<&Argument>> = vec![None; total];
-        let mut seen_named = false;
-        for (i, arg) in call.args.iter().enumerate() {
-            match &arg.name {
-                Some(name) => {
-                    seen_named = true;
-                    let field = functions::to_camel(&name.name);
-                    if let Some(j) = sig.params.iter().position(|p| p.name == field) {
-                        bound[j] = Some(arg);
-                    } else {
-                        let params: Vec<&str> = sig.params.iter().map(|p| p.name).collect();
-                        self.diags.push(diag::unknown_argument_name(name, &params));
-                    }
-                }
-                None if seen_named => self.diags.push(diag::positional_after_named(arg.range)),
-                None => bound[i] = Some(arg),
-            }
-        }
+        let (bound, diags) = bind(sig, call);
+        self.diags.extend(diags);
         if sig.name == "set"
             && let (Some(target), Some(value)) = (bound[0], bound[1])
         {
@@ -357,12 +341,7 @@ impl Checker {
     }
 
     fn string_option(&mut self, sig: &Signature, param: &str, s: &str, range: TextRange) {
-        let regex = matches!(
-            (sig.name, param),
-            ("delete_matching_keys" | "keep_matching_keys" | "IsMatch", "pattern")
-                | ("replace_all_patterns" | "replace_pattern", "regex_pattern")
-        );
-        if regex || (sig.name == "ExtractPatterns" && param == "pattern") {
+        if functions::is_regex_param(sig.name, param) {
             match regex_syntax::Parser::new().parse(s) {
                 Err(e) => self.diags.push(diag::invalid_regex(range, &regex_error(&e))),
                 Ok(hir) if sig.name == "ExtractPatterns" && !has_named_group(&hir) => {
@@ -410,6 +389,33 @@ impl Checker {
         };
         self.diags.push(diag::invalid_literal_value(range, msg));
     }
+}
+
+/// Binds a call's arguments to the signature's parameters as upstream's `newFunctionCall` does:
+/// positional arguments in order, named ones by `strcase.ToCamel` of their name. Returns the
+/// argument bound to each parameter and the binding errors.
+pub(crate) fn bind<'c>(sig: &Signature, call: &'c Call) -> (Vec<Option<&'c Argument>>, Vec<Diagnostic>) {
+    let mut bound: Vec<Option<&Argument>> = vec![None; sig.params.len()];
+    let mut diags = Vec::new();
+    let mut seen_named = false;
+    for (i, arg) in call.args.iter().enumerate() {
+        match &arg.name {
+            Some(name) => {
+                seen_named = true;
+                let field = functions::to_camel(&name.name);
+                if let Some(j) = sig.params.iter().position(|p| p.name == field) {
+                    bound[j] = Some(arg);
+                } else {
+                    let params: Vec<&str> = sig.params.iter().map(|p| p.name).collect();
+                    diags.push(diag::unknown_argument_name(name, &params));
+                }
+            }
+            None if seen_named => diags.push(diag::positional_after_named(arg.range)),
+            None if i < bound.len() => bound[i] = Some(arg),
+            None => {}
+        }
+    }
+    (bound, diags)
 }
 
 /// The `Is*` inspectors turn a getter's type error into `false`, so any kind is fine there.

@@ -976,6 +976,15 @@ const fn datapoint(
     }
 }
 
+/// Whether parameter `param` (snake case) of `function` is a regular expression.
+pub fn is_regex_param(function: &str, param: &str) -> bool {
+    matches!(
+        (function, param),
+        ("delete_matching_keys" | "keep_matching_keys" | "IsMatch" | "ExtractPatterns", "pattern")
+            | ("replace_all_patterns" | "replace_pattern", "regex_pattern")
+    )
+}
+
 /// The signature named `name`, wherever it is available.
 pub fn lookup(name: &str) -> Option<&'static Signature> {
     SIGNATURES.iter().find(|s| s.name == name)

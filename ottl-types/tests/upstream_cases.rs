@@ -1,6 +1,7 @@
 //! Upstream's own cases for context inference and context-prefix insertion
 //! (`testdata/conformance/{context_inference,prefix_insertion}.json`), reproduced exactly.
 
+use std::fmt::Write;
 use std::path::Path;
 
 use ottl_syntax::{parse_condition, parse_statement};
@@ -112,4 +113,36 @@ fn upstream_e2e_statements_check_clean_in_the_log_context() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every upstream e2e statement lowers to the typed IR; the rendering is snapshotted.
+#[test]
+fn upstream_e2e_statements_lower_to_hir() {
+    use ottl_types::check::{Component, Env};
+    use ottl_types::context::ContextId;
+    use ottl_types::hir;
+    use ottl_types::paths::PathMode;
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/conformance");
+    let env = Env {
+        context: ContextId::Log,
+        mode: PathMode::Unprefixed,
+        component: Component::TransformStatements,
+    };
+    let mut rendered = String::new();
+    for line in std::fs::read_to_string(dir.join("e2e_statements.tsv")).expect("readable").lines() {
+        let Some((_, text)) = line.split_once('\t').filter(|_| !line.starts_with('#')) else { continue };
+        let tree = parse_statement(text).tree.expect("parses");
+        match hir::statement(env, &tree, text) {
+            Ok(s) => writeln!(rendered, "{text}\n  {}", hir::render(&s)).expect("writing to a String"),
+            Err(d) => {
+                panic!("`{text}` does not lower: {:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>())
+            }
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(&dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("e2e_statements_hir", rendered));
 }
