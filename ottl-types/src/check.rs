@@ -155,6 +155,7 @@ impl Checker {
         {
             self.set(target, value);
         }
+        self.constraints(sig, &bound);
         for (param, arg) in sig.params.iter().zip(&bound) {
             match arg {
                 Some(arg) => self.argument(sig, param.name, param.ty, arg),
@@ -374,6 +375,42 @@ impl Checker {
         };
         if !options.is_empty() && !options.contains(&s) {
             self.diags.push(diag::invalid_option(range, param, s, options));
+        }
+    }
+
+    /// Checks that involve two literal arguments (upstream's function factories).
+    fn constraints(&mut self, sig: &Signature, bound: &[Option<&Argument>]) {
+        let literal = |i: usize| match bound.get(i).copied().flatten().map(|a| &a.value) {
+            Some(ArgValue::Value(v)) => Some(v),
+            _ => None,
+        };
+        match sig.name {
+            "limit" => {
+                if let (Some(Value { kind: ValueKind::Int(limit), .. }), Some(keys)) =
+                    (literal(1), literal(2))
+                    && let ValueKind::List(items) = &keys.kind
+                    && i64::try_from(items.len()).is_ok_and(|n| n > *limit)
+                {
+                    let msg = format!(
+                        "{} priority keys cannot fit a limit of {limit}: list at most {limit}",
+                        items.len()
+                    );
+                    self.diags.push(diag::invalid_literal_value(keys.range, msg));
+                }
+            }
+            "ParseKeyValue" | "ToKeyValueString" => {
+                let text = |i: usize, default: &'static str| match literal(i).map(|v| &v.kind) {
+                    Some(ValueKind::String(s)) => s.clone(),
+                    _ => default.to_string(),
+                };
+                let (delimiter, pair) = (text(1, "="), text(2, " "));
+                if delimiter == pair {
+                    let range = literal(2).or(literal(1)).map_or(TextRange::default(), |v| v.range);
+                    let msg = format!("the delimiter and the pair delimiter cannot both be {delimiter:?}");
+                    self.diags.push(diag::invalid_literal_value(range, msg));
+                }
+            }
+            _ => {}
         }
     }
 
