@@ -16,7 +16,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::shape::Entry;
 use crate::text::TextRange;
-use crate::{format, parse_condition, parse_statement, parse_value};
+use crate::format;
 
 /// One statement (or condition, or value) of a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -211,20 +211,7 @@ pub fn check(file: &OttlFile) -> Vec<Diagnostic> {
 
 /// Formats one snippet; `None` when it does not parse cleanly (it is then left as written).
 pub fn format_snippet(entry: Entry, text: &str) -> Option<String> {
-    match entry {
-        Entry::Statement => {
-            let p = parse_statement(text);
-            p.tree.as_ref().filter(|_| p.is_ok()).map(|t| format::statement(text, t))
-        }
-        Entry::Condition => {
-            let p = parse_condition(text);
-            p.tree.as_ref().filter(|_| p.is_ok()).map(|t| format::condition(text, t))
-        }
-        Entry::Value => {
-            let p = parse_value(text);
-            p.tree.as_ref().filter(|_| p.is_ok()).map(|t| format::value(text, t))
-        }
-    }
+    format::canonical(entry, text)
 }
 
 /// The canonical form of a whole `.ottl` file: comments kept, runs of blank lines folded to one,
