@@ -49,6 +49,15 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run statements over an OTLP/JSON export request and print the result as OTLP/JSON.
+    Transform(crate::exec::TransformArgs),
+    /// Evaluate a value expression against the first record and print the value as OTLP/JSON.
+    Eval(crate::exec::EvalArgs),
+    /// Run statement test files (see README) and report `N passed, N failed`.
+    Test {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -69,6 +78,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Parse { kind, json, text } => parse(kind, json, &text),
         Command::Fmt { check, files } => fmt(check, &files),
         Command::Check { format, files } => check(format, &files),
+        Command::Transform(args) => crate::exec::transform(&args),
+        Command::Eval(args) => crate::exec::eval(&args),
+        Command::Test { files } => crate::exec::test(&files),
     }
 }
 
@@ -76,7 +88,7 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn color() -> bool {
+pub fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 

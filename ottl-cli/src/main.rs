@@ -1,6 +1,7 @@
 //! `ottl`: the OTTL toolchain in one binary.
 
 mod commands;
+mod exec;
 mod render;
 
 use std::process::ExitCode;

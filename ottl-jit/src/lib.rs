@@ -1,5 +1,18 @@
-//! Execution backends for OTTL (interpreter, Cranelift, WASM) over the typed IR of `ottl-types`.
-//!
-//! Not built yet (issues 4–6).
+//! Execution for OTTL over the typed IR of `ottl-types`: run-time values, upstream's comparison
+//! and arithmetic semantics, and (as they land) the interpreter, the Cranelift and WASM backends,
+//! the standard library and record access over OTLP data.
+
+pub mod compare;
+pub mod exec;
+pub mod funcs;
+mod go;
+pub mod interp;
+pub mod json;
+pub mod math;
+pub mod record;
+pub mod testfile;
+pub mod time;
+pub mod value;
 
 pub use ottl_types as types;
+pub use value::Value;

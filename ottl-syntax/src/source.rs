@@ -14,9 +14,9 @@
 //! hides the next.
 
 use crate::diagnostics::Diagnostic;
+use crate::format;
 use crate::shape::Entry;
 use crate::text::TextRange;
-use crate::format;
 
 /// One statement (or condition, or value) of a file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -67,6 +67,13 @@ pub fn statement(env: Env, s: &Statement) -> Vec<Diagnostic> {
     c.diags
 }
 
+/// Checks a value expression (`ottl eval`); returns every diagnostic found.
+pub fn value(env: Env, v: &Value) -> Vec<Diagnostic> {
+    let mut c = Checker { env, diags: Vec::new() };
+    c.visit_value(v);
+    c.diags
+}
+
 /// Checks a condition; returns every diagnostic found.
 pub fn condition(env: Env, b: &BoolExpr) -> Vec<Diagnostic> {
     let mut c = Checker { env, diags: Vec::new() };

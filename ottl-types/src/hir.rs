@@ -142,6 +142,15 @@ pub fn condition(env: Env, c: &ast::BoolExpr) -> Result<Bool, Vec<Diagnostic>> {
     Lower { env }.bool(c).ok_or_else(|| vec![internal(c.range)])
 }
 
+/// Checks and lowers a value expression.
+pub fn value(env: Env, v: &ast::Value) -> Result<Expr, Vec<Diagnostic>> {
+    let diagnostics = check::value(env, v);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    Lower { env }.expr(v).ok_or_else(|| vec![internal(v.range)])
+}
+
 /// A tree the checks accepted but lowering cannot represent: a bug here, reported, never a panic.
 fn internal(range: TextRange) -> Diagnostic {
     Diagnostic::error(ottl_syntax::codes::E105, "internal error: this statement could not be compiled")

@@ -1,0 +1,230 @@
+//! `ottl transform`, `ottl eval` and `ottl test`: running statements on OTLP/JSON data.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use ottl_jit::exec::{self, Hooks, Payload, Program};
+use ottl_jit::interp::{self, CStatement, ErrorMode, Outcome, StatementError};
+use ottl_jit::record::Record;
+use ottl_jit::testfile::{self, Verdict};
+use ottl_types::check::{Component, Env};
+use ottl_types::context::ContextId;
+use ottl_types::paths::PathMode;
+
+/// The execution backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// The reference interpreter.
+    Interp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    Ignore,
+    Silent,
+    Propagate,
+}
+
+#[derive(Debug, Args)]
+pub struct TransformArgs {
+    /// The context the statements run in (log, span, spanevent, resource, scope).
+    #[arg(long)]
+    context: String,
+    /// A statement (repeatable; run in the order given, after the `-f` files' statements).
+    #[arg(short = 's', long = "statement")]
+    statements: Vec<String>,
+    /// A `.ottl` file of statements (repeatable).
+    #[arg(short = 'f', long = "file")]
+    files: Vec<PathBuf>,
+    /// A group condition (repeatable; ORed): records that match none are left alone.
+    #[arg(long = "condition")]
+    conditions: Vec<String>,
+    #[arg(long, value_enum, default_value = "propagate")]
+    error_mode: Mode,
+    #[arg(long, value_enum, default_value = "interp")]
+    backend: Backend,
+    /// Print, per record and statement, whether the condition held and what changed.
+    #[arg(long)]
+    trace: bool,
+    /// An OTLP/JSON export request, or `-` for standard input.
+    #[arg(default_value = "-")]
+    input: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[arg(long)]
+    context: String,
+    #[arg(long, value_enum, default_value = "interp")]
+    backend: Backend,
+    /// An OTLP/JSON export request whose first record the expression reads (default: an empty
+    /// record).
+    #[arg(long)]
+    input: Option<PathBuf>,
+    /// The value expression.
+    expression: String,
+}
+
+fn context(name: &str) -> Result<ContextId, String> {
+    ContextId::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ContextId::ALL.iter().map(|c| c.name()).collect();
+        format!("unknown context `{name}`; expected one of {}", names.join(", "))
+    })
+}
+
+fn read_input(input: &str) -> Result<String, String> {
+    if input == "-" {
+        let mut buf = String::new();
+        std::io::stdin().read_to_string(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(buf)
+    } else {
+        std::fs::read_to_string(input).map_err(|e| format!("cannot read {input}: {e}"))
+    }
+}
+
+fn check_payload_context(payload: &Payload, ctx: ContextId) -> Result<(), String> {
+    let ok = match payload {
+        Payload::Logs(_) => matches!(ctx, ContextId::Log | ContextId::Resource | ContextId::Scope),
+        Payload::Traces(_) => {
+            matches!(ctx, ContextId::Span | ContextId::SpanEvent | ContextId::Resource | ContextId::Scope)
+        }
+    };
+    if ok { Ok(()) } else { Err(format!("the {} context does not apply to this payload", ctx.name())) }
+}
+
+pub fn transform(args: &TransformArgs) -> Result<ExitCode, String> {
+    let ctx = context(&args.context)?;
+    let mut statements = Vec::new();
+    for f in &args.files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        statements.extend(ottl_syntax::source::split(&text).snippets().map(|s| s.text.clone()));
+    }
+    statements.extend(args.statements.iter().cloned());
+    if statements.is_empty() {
+        return Err("no statements: give `-s STATEMENT` or `-f FILE`".into());
+    }
+    let error_mode = match args.error_mode {
+        Mode::Ignore => ErrorMode::Ignore,
+        Mode::Silent => ErrorMode::Silent,
+        Mode::Propagate => ErrorMode::Propagate,
+    };
+    let group = match exec::compile_group(ctx, &statements, &args.conditions, error_mode) {
+        Ok(g) => g,
+        Err(e) => {
+            eprint!("{e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut payload = Payload::from_json(&read_input(&args.input)?)?;
+    check_payload_context(&payload, ctx)?;
+    let program = Program { context: ctx, groups: vec![group] };
+    let tracing = args.trace;
+    let mut trace = |record: usize, s: &CStatement, o: Outcome<'_>| {
+        if tracing {
+            let what = match o {
+                Outcome::Skipped => "condition false, skipped".to_string(),
+                Outcome::Executed => "executed".to_string(),
+                Outcome::Failed(e) => format!("failed: {e}"),
+            };
+            eprintln!("record {record}: {}: {what}", s.text);
+        }
+    };
+    let mut warn = |e: &StatementError| eprintln!("warning: {e}");
+    match program.run(&mut payload, &mut Hooks { trace: &mut trace, warn: &mut warn }) {
+        Ok(()) => {
+            print_stdout(&payload.to_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn eval(args: &EvalArgs) -> Result<ExitCode, String> {
+    let ctx = context(&args.context)?;
+    let parsed = ottl_syntax::parse_value(&args.expression);
+    let env = Env { context: ctx, mode: PathMode::Unprefixed, component: Component::TransformStatements };
+    let hir = match parsed.tree {
+        Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => ottl_types::hir::value(env, &t),
+        _ => Err(parsed.diagnostics),
+    };
+    let hir = match hir {
+        Ok(h) => h,
+        Err(diagnostics) => {
+            for d in diagnostics.iter().filter(|d| d.is_error()) {
+                eprint!(
+                    "{}",
+                    crate::render::human("<expression>", &args.expression, d, crate::commands::color())
+                );
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let expr = interp::expr(&hir).map_err(|u| u.0)?;
+    let mut payload = match &args.input {
+        Some(p) => Payload::from_json(&read_input(&p.display().to_string())?)?,
+        None => empty_payload(ctx)?,
+    };
+    check_payload_context(&payload, ctx)?;
+    let value = first_record(&mut payload, ctx, &mut |rec| {
+        expr.eval(rec).map(|v| v.to_any()).map_err(|e| e.to_string())
+    })
+    .ok_or("the input has no record for this context")??;
+    let json = serde_json::to_string_pretty(&value.unwrap_or_default()).map_err(|e| e.to_string())?;
+    print_stdout(&json);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A payload with one empty record of the context's kind.
+fn empty_payload(ctx: ContextId) -> Result<Payload, String> {
+    let json = match ctx {
+        ContextId::Span => r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{}]}]}]}"#,
+        ContextId::SpanEvent => r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"events":[{}]}]}]}]}"#,
+        _ => r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}"#,
+    };
+    Payload::from_json(json)
+}
+
+/// Runs `f` on the payload's first record of the context.
+fn first_record<R>(payload: &mut Payload, ctx: ContextId, f: &mut dyn FnMut(&Record<'_>) -> R) -> Option<R> {
+    let mut out = None;
+    let _ = exec::visit(payload, ctx, &mut |rec| {
+        if out.is_none() {
+            out = Some(f(rec));
+        }
+        Ok(())
+    });
+    out
+}
+
+pub fn test(files: &[PathBuf]) -> Result<ExitCode, String> {
+    let (mut passed, mut failed) = (0, 0);
+    for path in files {
+        let text = read(path)?;
+        for (name, verdict) in testfile::run(&text) {
+            match verdict {
+                Verdict::Pass => passed += 1,
+                Verdict::Fail(why) => {
+                    failed += 1;
+                    println!("FAIL {}: {name}\n{why}\n", path.display());
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Prints a result; a closed pipe (`| head`) is not an error.
+fn print_stdout(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}

@@ -1,0 +1,227 @@
+//! Running compiled statement groups over OTLP payloads: which records a context visits, in
+//! the order the transform processor visits them.
+
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use ottl_types::check::{Component, Env};
+use ottl_types::context::ContextId;
+use ottl_types::paths::PathMode;
+use ottl_types::syntax::{self, Diagnostic};
+
+use crate::interp::{self, CStatement, ErrorMode, Group, Outcome, StatementError};
+use crate::record::{Item, Record};
+
+/// An OTLP export request, as the Collector's file exporter writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Logs(ExportLogsServiceRequest),
+    Traces(ExportTraceServiceRequest),
+}
+
+impl Payload {
+    /// Reads OTLP/JSON (`resourceLogs` or `resourceSpans`).
+    pub fn from_json(text: &str) -> Result<Payload, String> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        let obj = v.as_object().ok_or("an OTLP/JSON payload is an object")?;
+        if obj.contains_key("resourceLogs") {
+            serde_json::from_value(v).map(Payload::Logs).map_err(|e| format!("invalid OTLP logs: {e}"))
+        } else if obj.contains_key("resourceSpans") {
+            serde_json::from_value(v).map(Payload::Traces).map_err(|e| format!("invalid OTLP traces: {e}"))
+        } else if obj.contains_key("resourceMetrics") || obj.contains_key("resourceProfiles") {
+            Err("metrics and profiles payloads are not executed by the interpreter yet".into())
+        } else {
+            Err("expected an OTLP/JSON export request with `resourceLogs` or `resourceSpans`".into())
+        }
+    }
+
+    /// Writes OTLP/JSON.
+    pub fn to_json(&self) -> String {
+        let v = match self {
+            Payload::Logs(r) => serde_json::to_value(r),
+            Payload::Traces(r) => serde_json::to_value(r),
+        };
+        v.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default()
+    }
+}
+
+/// Statement groups for one context.
+#[derive(Debug)]
+pub struct Program {
+    pub context: ContextId,
+    pub groups: Vec<Group>,
+}
+
+/// Why statements could not be compiled.
+#[derive(Debug)]
+pub enum CompileError {
+    /// Syntax, resolution or kind errors, with the statement's text.
+    Diagnostics { text: String, diagnostics: Vec<Diagnostic> },
+    /// A function or path this backend does not run yet.
+    Unsupported { text: String, reason: String },
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompileError::Diagnostics { text, diagnostics } => {
+                for d in diagnostics.iter().filter(|d| d.is_error()) {
+                    writeln!(f, "{}", syntax::diagnostics::render_plain(text, d))?;
+                }
+                Ok(())
+            }
+            CompileError::Unsupported { text, reason } => write!(f, "{text}: {reason}"),
+        }
+    }
+}
+
+/// Compiles one group as the transform processor would for a group with `context:` set.
+pub fn compile_group(
+    context: ContextId,
+    statements: &[String],
+    conditions: &[String],
+    error_mode: ErrorMode,
+) -> Result<Group, CompileError> {
+    let env = Env { context, mode: PathMode::Unprefixed, component: Component::TransformStatements };
+    let cond_env = Env { component: Component::TransformConditions, ..env };
+    let mut group = Group { error_mode, ..Group::default() };
+    for text in conditions {
+        let parsed = syntax::parse_condition(text);
+        let diags = |diagnostics| CompileError::Diagnostics { text: text.clone(), diagnostics };
+        let tree = match parsed.tree {
+            Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
+            _ => return Err(diags(parsed.diagnostics)),
+        };
+        let hir = ottl_types::hir::condition(cond_env, &tree).map_err(diags)?;
+        let c = interp::condition(&hir)
+            .map_err(|u| CompileError::Unsupported { text: text.clone(), reason: u.0 })?;
+        group.conditions.push(c);
+    }
+    for text in statements {
+        group.statements.push(compile_statement(env, text)?);
+    }
+    Ok(group)
+}
+
+/// Parses, checks, lowers and compiles one statement.
+pub fn compile_statement(env: Env, text: &str) -> Result<CStatement, CompileError> {
+    let diags = |diagnostics| CompileError::Diagnostics { text: text.to_string(), diagnostics };
+    let parsed = syntax::parse_statement(text);
+    let tree = match parsed.tree {
+        Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
+        _ => return Err(diags(parsed.diagnostics)),
+    };
+    let hir = ottl_types::hir::statement(env, &tree, text).map_err(diags)?;
+    interp::compile(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
+}
+
+/// Observers of a run: `trace` sees each statement's outcome per record, `warn` the errors
+/// `ignore` mode logs.
+pub struct Hooks<'h> {
+    pub trace: &'h mut dyn FnMut(usize, &CStatement, Outcome<'_>),
+    pub warn: &'h mut dyn FnMut(&StatementError),
+}
+
+impl std::fmt::Debug for Hooks<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hooks")
+    }
+}
+
+impl Program {
+    /// Runs every group over the payload, group after group, each over every record of the
+    /// context. Under `propagate` the first error stops the run.
+    pub fn run(&self, payload: &mut Payload, hooks: &mut Hooks<'_>) -> Result<(), StatementError> {
+        for group in &self.groups {
+            let mut index = 0;
+            let mut each = |rec: &mut Record<'_>| {
+                let i = index;
+                index += 1;
+                group.execute(rec, &mut |s, o| (hooks.trace)(i, s, o), &mut *hooks.warn)
+            };
+            visit(payload, self.context, &mut each)?;
+        }
+        Ok(())
+    }
+}
+
+/// A function run on each record; an error stops the walk.
+pub type Visit<'v> = dyn FnMut(&mut Record<'_>) -> Result<(), StatementError> + 'v;
+
+/// Calls `f` on every record of the context, in payload order (resources, then scopes, then
+/// items; span events in span order).
+pub fn visit(payload: &mut Payload, ctx: ContextId, f: &mut Visit<'_>) -> Result<(), StatementError> {
+    match payload {
+        Payload::Logs(req) => visit_logs(ctx, req, f),
+        Payload::Traces(req) => visit_traces(ctx, req, f),
+    }
+}
+
+fn record<'r>(
+    resource: &'r mut Option<Resource>,
+    resource_schema_url: &'r mut String,
+    scope: &'r mut Option<InstrumentationScope>,
+    scope_schema_url: &'r mut String,
+    item: Item<'r>,
+) -> Record<'r> {
+    Record { resource, resource_schema_url, scope, scope_schema_url, item, cache: Vec::new() }
+}
+
+fn visit_logs(
+    ctx: ContextId,
+    req: &mut ExportLogsServiceRequest,
+    f: &mut Visit<'_>,
+) -> Result<(), StatementError> {
+    for rl in &mut req.resource_logs {
+        let (resource, rurl) = (&mut rl.resource, &mut rl.schema_url);
+        if ctx == ContextId::Resource {
+            let (mut scope, mut surl) = (None, String::new());
+            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            continue;
+        }
+        for sl in &mut rl.scope_logs {
+            let (scope, surl) = (&mut sl.scope, &mut sl.schema_url);
+            if ctx == ContextId::Scope {
+                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                continue;
+            }
+            for lr in &mut sl.log_records {
+                f(&mut record(resource, rurl, scope, surl, Item::Log(lr)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn visit_traces(
+    ctx: ContextId,
+    req: &mut ExportTraceServiceRequest,
+    f: &mut Visit<'_>,
+) -> Result<(), StatementError> {
+    for rs in &mut req.resource_spans {
+        let (resource, rurl) = (&mut rs.resource, &mut rs.schema_url);
+        if ctx == ContextId::Resource {
+            let (mut scope, mut surl) = (None, String::new());
+            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            continue;
+        }
+        for ss in &mut rs.scope_spans {
+            let (scope, surl) = (&mut ss.scope, &mut ss.schema_url);
+            if ctx == ContextId::Scope {
+                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                continue;
+            }
+            for span in &mut ss.spans {
+                if ctx == ContextId::SpanEvent {
+                    for index in 0..span.events.len() {
+                        f(&mut record(resource, rurl, scope, surl, Item::SpanEvent { span, index }))?;
+                    }
+                } else {
+                    f(&mut record(resource, rurl, scope, surl, Item::Span(span)))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! The standard library: one file per function, each named after it. Signatures live in
+//! `ottl-types`; `lookup` binds a signature's name to its implementation once, at compile time.
+
+use crate::interp::{CCall, Error};
+use crate::record::Record;
+use crate::value::Value;
+
+mod append;
+mod concat;
+mod delete_key;
+mod delete_matching_keys;
+mod double;
+mod hashes;
+mod ids;
+mod int;
+mod is_kind;
+mod is_match;
+mod keep_keys;
+mod keep_matching_keys;
+mod len;
+mod limit;
+mod merge_maps;
+mod parse_json;
+mod replace_all_patterns;
+mod replace_pattern;
+mod set;
+mod split;
+mod string;
+mod substring;
+mod to_case;
+mod truncate_all;
+
+/// An editor: changes the record.
+pub type EditFn = fn(&CCall, &mut Record<'_>) -> Result<(), Error>;
+/// A converter: computes a value, possibly borrowing from the record.
+pub type ConvertFn = for<'a> fn(&'a CCall, &'a Record<'_>) -> Result<Value<'a>, Error>;
+
+#[derive(Clone, Copy)]
+pub enum Implementation {
+    Editor(EditFn),
+    Converter(ConvertFn),
+}
+
+impl std::fmt::Debug for Implementation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Implementation::Editor(_) => "Editor",
+            Implementation::Converter(_) => "Converter",
+        })
+    }
+}
+
+use Implementation::{Converter as C, Editor as E};
+
+/// Every implemented function, by its upstream name.
+pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
+    ("append", E(append::run)),
+    ("delete_key", E(delete_key::run)),
+    ("delete_matching_keys", E(delete_matching_keys::run)),
+    ("keep_keys", E(keep_keys::run)),
+    ("keep_matching_keys", E(keep_matching_keys::run)),
+    ("limit", E(limit::run)),
+    ("merge_maps", E(merge_maps::run)),
+    ("replace_all_patterns", E(replace_all_patterns::run)),
+    ("replace_pattern", E(replace_pattern::run)),
+    ("set", E(set::run)),
+    ("truncate_all", E(truncate_all::run)),
+    ("Concat", C(concat::run)),
+    ("Double", C(double::run)),
+    ("Int", C(int::run)),
+    ("IsBool", C(is_kind::is_bool)),
+    ("IsDouble", C(is_kind::is_double)),
+    ("IsInt", C(is_kind::is_int)),
+    ("IsList", C(is_kind::is_list)),
+    ("IsMap", C(is_kind::is_map)),
+    ("IsString", C(is_kind::is_string)),
+    ("IsMatch", C(is_match::run)),
+    ("Len", C(len::run)),
+    ("MD5", C(hashes::md5)),
+    ("ParseJSON", C(parse_json::run)),
+    ("SHA1", C(hashes::sha1)),
+    ("SHA256", C(hashes::sha256)),
+    ("SHA512", C(hashes::sha512)),
+    ("SpanID", C(ids::span_id)),
+    ("Split", C(split::run)),
+    ("String", C(string::run)),
+    ("Substring", C(substring::run)),
+    ("ToLowerCase", C(to_case::lower)),
+    ("TraceID", C(ids::trace_id)),
+    ("ToUpperCase", C(to_case::upper)),
+];
+
+/// The implementation of a function, by name.
+pub fn lookup(name: &str) -> Option<Implementation> {
+    IMPLEMENTATIONS.iter().find(|(n, _)| *n == name).map(|(_, i)| *i)
+}
+
+/// Applies a `FunctionGetter` converter (`SHA256` in `replace_pattern(..., SHA256)`) to a string.
+pub(crate) fn apply_function(f: Implementation, name: &'static str, input: &str) -> Result<String, Error> {
+    use crate::interp::{CArg, CExpr};
+    let Implementation::Converter(convert) = f else {
+        return Err(Error(format!("{name} is not a converter")));
+    };
+    let sig = ottl_types::functions::lookup(name).ok_or_else(|| Error(format!("unknown function {name}")))?;
+    let call = CCall {
+        sig,
+        implementation: f,
+        args: vec![CArg::Value(CExpr::Lit(Value::Str(input.to_string().into())))],
+        keys: Vec::new(),
+    };
+    let mut cache = Vec::new();
+    let (mut r, mut rs, mut s, mut ss) = (None, String::new(), None, String::new());
+    let rec = Record {
+        resource: &mut r,
+        resource_schema_url: &mut rs,
+        scope: &mut s,
+        scope_schema_url: &mut ss,
+        item: crate::record::Item::None,
+        cache: std::mem::take(&mut cache),
+    };
+    match convert(&call, &rec)? {
+        Value::Str(s) => Ok(s.into_owned()),
+        other => Err(Error(format!("replacement value is not a string: {}", other.go_type()))),
+    }
+}
+
+/// `replacementFormat`: the function's result placed into a format with one `%s`.
+pub(crate) fn format_replacement(format: Option<&str>, value: &str) -> String {
+    match format {
+        Some(f) => f.replacen("%s", value, 1),
+        None => value.to_string(),
+    }
+}

@@ -1,0 +1,249 @@
+//! Calls and their arguments, with upstream's typed getters (`expression.go`): what each
+//! parameter type accepts and how it coerces.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
+use ottl_types::functions::Signature;
+
+use super::{CExpr, CKey, CPath, Error, keys};
+use crate::funcs::Implementation;
+use crate::json;
+use crate::record::Record;
+use crate::value::Value;
+
+/// A compiled call: the implementation bound once, arguments in parameter order.
+#[derive(Debug)]
+pub struct CCall {
+    pub sig: &'static Signature,
+    pub implementation: Implementation,
+    pub args: Vec<CArg>,
+    /// Keys on a converter's result.
+    pub keys: Vec<CKey>,
+}
+
+#[derive(Debug)]
+pub enum CArg {
+    Absent,
+    Value(CExpr),
+    Path(CPath),
+    Str(Arc<str>),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Bytes(Arc<[u8]>),
+    StrList(Vec<Arc<str>>),
+    FloatList(Vec<f64>),
+    Regex(Arc<regex::Regex>),
+    Function((&'static Signature, Implementation)),
+}
+
+fn expected(what: &str, got: &Value<'_>) -> Error {
+    Error(format!("expected {what} but got {}", got.go_type()))
+}
+
+impl CCall {
+    /// Runs a converter and applies the keys on its result.
+    pub fn convert<'a>(&'a self, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
+        let Implementation::Converter(f) = self.implementation else {
+            return Err(Error::new(format!("{} is an editor, not a converter", self.sig.name)));
+        };
+        let mut v = f(self, rec)?;
+        for k in &self.keys {
+            v = keys::index_result(v, k)?;
+        }
+        Ok(v)
+    }
+
+    /// The editor's function.
+    pub fn edit_fn(&self) -> fn(&CCall, &mut Record<'_>) -> Result<(), Error> {
+        match self.implementation {
+            Implementation::Editor(f) => f,
+            Implementation::Converter(_) => {
+                |c, _| Err(Error::new(format!("{} is not an editor", c.sig.name)))
+            }
+        }
+    }
+
+    pub fn arg(&self, i: usize) -> &CArg {
+        self.args.get(i).unwrap_or(&CArg::Absent)
+    }
+
+    pub fn is_given(&self, i: usize) -> bool {
+        !matches!(self.arg(i), CArg::Absent)
+    }
+
+    /// A `Getter`: any value (nil included).
+    pub fn value<'a>(&'a self, i: usize, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
+        match self.arg(i) {
+            CArg::Value(e) => e.eval(rec),
+            CArg::Path(p) => p.get(rec),
+            CArg::Str(s) => Ok(Value::Str(Cow::Borrowed(s))),
+            CArg::Int(n) => Ok(Value::Int(*n)),
+            CArg::Float(f) => Ok(Value::Float(*f)),
+            CArg::Bool(b) => Ok(Value::Bool(*b)),
+            CArg::Bytes(b) => Ok(Value::Bytes(Cow::Borrowed(b))),
+            _ => Ok(Value::Nil),
+        }
+    }
+
+    /// The path a `Setter`/`GetSetter` names.
+    pub fn path(&self, i: usize) -> Option<&CPath> {
+        match self.arg(i) {
+            CArg::Path(p) | CArg::Value(CExpr::Path(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// A literal `string` parameter (`""` when absent).
+    pub fn lit_str(&self, i: usize) -> &str {
+        match self.arg(i) {
+            CArg::Str(s) => s,
+            _ => "",
+        }
+    }
+
+    pub fn lit_int(&self, i: usize) -> Option<i64> {
+        match self.arg(i) {
+            CArg::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn lit_bool(&self, i: usize) -> Option<bool> {
+        match self.arg(i) {
+            CArg::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn str_list(&self, i: usize) -> &[Arc<str>] {
+        match self.arg(i) {
+            CArg::StrList(l) => l,
+            _ => &[],
+        }
+    }
+
+    pub fn regex(&self, i: usize) -> Option<&regex::Regex> {
+        match self.arg(i) {
+            CArg::Regex(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// A `FunctionGetter` argument: the converter to apply to one string.
+    pub fn function(&self, i: usize) -> Option<&(&'static Signature, Implementation)> {
+        match self.arg(i) {
+            CArg::Function(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// `StringGetter`: a string, nil is an error.
+    pub fn string<'a>(&'a self, i: usize, rec: &'a Record<'_>) -> Result<Cow<'a, str>, Error> {
+        match self.value(i, rec)? {
+            Value::Str(s) => Ok(s),
+            other => Err(expected("string", &other)),
+        }
+    }
+
+    /// `IntGetter`.
+    pub fn int(&self, i: usize, rec: &Record<'_>) -> Result<i64, Error> {
+        match self.value(i, rec)? {
+            Value::Int(n) => Ok(n),
+            other => Err(expected("int64", &other)),
+        }
+    }
+
+    /// `PMapGetter`: a map (a map literal or converter's map included).
+    pub fn pmap<'a>(&'a self, i: usize, rec: &'a Record<'_>) -> Result<Cow<'a, [KeyValue]>, Error> {
+        match self.value(i, rec)? {
+            Value::Map(m) => Ok(m),
+            other => Err(expected("pcommon.Map", &other)),
+        }
+    }
+
+    /// `StringLikeGetter`: nil stays nil; bytes are lowercase hex; maps and slices are JSON;
+    /// everything else is `json.Marshal`ed.
+    pub fn string_like<'a>(&'a self, i: usize, rec: &'a Record<'_>) -> Result<Option<Cow<'a, str>>, Error> {
+        Ok(string_like(self.value(i, rec)?))
+    }
+
+    /// `IntLikeGetter`: floats truncate, strings parse in base 10 (a bad string is nil).
+    pub fn int_like(&self, i: usize, rec: &Record<'_>) -> Result<Option<i64>, Error> {
+        int_like(&self.value(i, rec)?)
+    }
+
+    /// `FloatLikeGetter`: ints widen, strings parse (a bad string is an error).
+    pub fn float_like(&self, i: usize, rec: &Record<'_>) -> Result<Option<f64>, Error> {
+        float_like(&self.value(i, rec)?)
+    }
+
+    /// A `PMapGetter` target changed in place: the live map at the path, or `None` when the
+    /// target is not a path (a converter's map: the change is lost, as upstream).
+    pub fn map_target<'r>(
+        &self,
+        i: usize,
+        rec: &'r mut Record<'_>,
+    ) -> Result<Option<&'r mut Vec<KeyValue>>, Error> {
+        self.pmap(i, rec)?;
+        match self.path(i) {
+            Some(p) => keys::map_mut(p, rec),
+            None => Ok(None),
+        }
+    }
+}
+
+/// `StringLikeGetter` on a value.
+pub fn string_like(v: Value<'_>) -> Option<Cow<'_, str>> {
+    Some(match v {
+        Value::Nil => return None,
+        Value::Str(s) => s,
+        Value::Bytes(b) => Cow::Owned(hex(&b)),
+        Value::Map(_) | Value::Slice(_) => Cow::Owned(json::marshal(&v)),
+        other => Cow::Owned(json::marshal(&other)),
+    })
+}
+
+/// `IntLikeGetter` on a value.
+pub fn int_like(v: &Value<'_>) -> Result<Option<i64>, Error> {
+    Ok(match v {
+        Value::Nil => None,
+        Value::Int(n) => Some(*n),
+        #[expect(clippy::cast_possible_truncation, reason = "Go's int64(float64) truncates")]
+        Value::Float(f) => Some(*f as i64),
+        Value::Str(s) => s.parse::<i64>().ok(),
+        Value::Bool(b) => Some(i64::from(*b)),
+        other => return Err(Error(format!("unsupported type: {}", other.go_type()))),
+    })
+}
+
+/// `FloatLikeGetter` on a value.
+pub fn float_like(v: &Value<'_>) -> Result<Option<f64>, Error> {
+    Ok(match v {
+        Value::Nil => None,
+        Value::Float(f) => Some(*f),
+        #[expect(clippy::cast_precision_loss, reason = "Go's float64(int64)")]
+        Value::Int(n) => Some(*n as f64),
+        Value::Str(s) => Some(crate::go::parse_float(s).ok_or_else(|| {
+            Error(format!("strconv.ParseFloat: parsing {}: invalid syntax", crate::go::quote(s)))
+        })?),
+        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        other => return Err(Error(format!("unsupported type: {}", other.go_type()))),
+    })
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// An empty `pcommon.Value`.
+pub fn empty() -> AnyValue {
+    AnyValue { value: None }
+}

@@ -1,0 +1,207 @@
+//! Statement test files (`ottl test`, `testdata/exec/`): YAML with a context, statements, an
+//! OTLP/JSON input and either the expected output or the expected error.
+//!
+//! ```yaml
+//! context: log
+//! error_mode: propagate          # optional: ignore | silent | propagate
+//! conditions: []                 # optional group conditions
+//! statements:
+//!   - set(attributes["env"], "prod")
+//! input: { resourceLogs: [...] }
+//! expected: { resourceLogs: [...] }   # or:
+//! error: "failed to execute statement: ..."
+//! ```
+//!
+//! Many cases can share one input: `cases:` is a list of `{name, statements, conditions,
+//! error_mode, expected | expected_attributes | unchanged | error}`. `expected_attributes` is
+//! the first record's attributes as a plain map (YAML `1` is an int, `1.0` a double), the rest
+//! of the payload unchanged; `unchanged: true` expects the input back.
+
+use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
+use serde::Deserialize;
+
+use crate::exec::{self, Hooks, Payload, Program};
+use crate::interp::{CStatement, ErrorMode, Outcome, StatementError};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestFile {
+    context: String,
+    input: serde_json::Value,
+    /// Where the cases come from (an upstream test, a README example).
+    #[serde(default)]
+    #[allow(dead_code, reason = "documentation for readers of the fixture")]
+    source: Option<String>,
+    #[serde(default)]
+    error_mode: Option<String>,
+    #[serde(default)]
+    conditions: Vec<String>,
+    #[serde(default)]
+    statements: Vec<String>,
+    #[serde(default)]
+    expected: Option<serde_json::Value>,
+    #[serde(default)]
+    expected_attributes: Option<serde_json::Value>,
+    #[serde(default)]
+    unchanged: bool,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    error_mode: Option<String>,
+    #[serde(default)]
+    conditions: Vec<String>,
+    statements: Vec<String>,
+    #[serde(default)]
+    expected: Option<serde_json::Value>,
+    #[serde(default)]
+    expected_attributes: Option<serde_json::Value>,
+    #[serde(default)]
+    unchanged: bool,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// The result of one case.
+#[derive(Debug)]
+pub enum Verdict {
+    Pass,
+    /// What differs, for the report.
+    Fail(String),
+}
+
+/// Runs every case of a test file's text: `(case name, verdict)`.
+pub fn run(text: &str) -> Vec<(String, Verdict)> {
+    let t: TestFile = match serde_yaml_ng::from_str(text) {
+        Ok(t) => t,
+        Err(e) => return vec![("<file>".into(), Verdict::Fail(format!("invalid test file: {e}")))],
+    };
+    let mut cases = t.cases;
+    if !t.statements.is_empty() {
+        cases.insert(
+            0,
+            Case {
+                name: None,
+                error_mode: t.error_mode.clone(),
+                conditions: t.conditions.clone(),
+                statements: t.statements,
+                expected: t.expected,
+                expected_attributes: t.expected_attributes,
+                unchanged: t.unchanged,
+                error: t.error,
+            },
+        );
+    }
+    cases
+        .into_iter()
+        .map(|mut c| {
+            if c.error_mode.is_none() {
+                c.error_mode.clone_from(&t.error_mode);
+            }
+            if c.conditions.is_empty() {
+                c.conditions.clone_from(&t.conditions);
+            }
+            let name = c.name.clone().unwrap_or_else(|| c.statements.join("; "));
+            let verdict = match run_case(&t.context, &t.input, &c) {
+                Ok(()) => Verdict::Pass,
+                Err(why) => Verdict::Fail(why),
+            };
+            (name, verdict)
+        })
+        .collect()
+}
+
+fn payload(v: &serde_json::Value, what: &str) -> Result<Payload, String> {
+    Payload::from_json(&v.to_string()).map_err(|e| format!("{what}: {e}"))
+}
+
+fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), String> {
+    let context = ottl_types::context::ContextId::from_name(context)
+        .ok_or_else(|| format!("unknown context `{context}`"))?;
+    let error_mode = match &c.error_mode {
+        Some(m) => ErrorMode::parse(m).ok_or_else(|| format!("unknown error_mode `{m}`"))?,
+        None => ErrorMode::Propagate,
+    };
+    let group =
+        exec::compile_group(context, &c.statements, &c.conditions, error_mode).map_err(|e| e.to_string())?;
+    let program = Program { context, groups: vec![group] };
+    let mut data = payload(input, "input")?;
+    let mut trace = |_: usize, _: &CStatement, _: Outcome<'_>| {};
+    let mut warn = |_: &StatementError| {};
+    let result = program.run(&mut data, &mut Hooks { trace: &mut trace, warn: &mut warn });
+    let expected = match (&c.expected, &c.expected_attributes, c.unchanged) {
+        (Some(e), _, _) => Some(payload(e, "expected")?),
+        (None, Some(attrs), _) => {
+            let mut p = payload(input, "input")?;
+            *first_attributes(&mut p).ok_or("the input has no record for `expected_attributes`")? =
+                plain_map(attrs)?;
+            Some(p)
+        }
+        (None, None, true) => Some(payload(input, "input")?),
+        (None, None, false) => None,
+    };
+    match (result, &c.error, expected) {
+        (Err(e), Some(want), _) if e.to_string() == *want => Ok(()),
+        (Err(e), Some(want), _) => Err(format!("expected the error\n  {want}\nbut got\n  {e}")),
+        (Err(e), None, _) => Err(format!("unexpected error: {e}")),
+        (Ok(()), Some(want), _) => Err(format!("expected the error\n  {want}\nbut the statements succeeded")),
+        (Ok(()), None, None) => {
+            Err("a case needs `expected`, `expected_attributes`, `unchanged` or `error`".into())
+        }
+        (Ok(()), None, Some(expected)) if data == expected => Ok(()),
+        (Ok(()), None, Some(expected)) => Err(diff(&expected.to_json(), &data.to_json())),
+    }
+}
+
+/// The attributes of the payload's first log record or span.
+fn first_attributes(p: &mut Payload) -> Option<&mut Vec<KeyValue>> {
+    match p {
+        Payload::Logs(r) => Some(
+            &mut r.resource_logs.first_mut()?.scope_logs.first_mut()?.log_records.first_mut()?.attributes,
+        ),
+        Payload::Traces(r) => {
+            Some(&mut r.resource_spans.first_mut()?.scope_spans.first_mut()?.spans.first_mut()?.attributes)
+        }
+    }
+}
+
+fn plain_map(v: &serde_json::Value) -> Result<Vec<KeyValue>, String> {
+    let obj = v.as_object().ok_or("`expected_attributes` must be a map")?;
+    Ok(obj
+        .iter()
+        .map(|(k, v)| KeyValue { key: k.clone(), value: Some(plain(v)), ..KeyValue::default() })
+        .collect())
+}
+
+fn plain(v: &serde_json::Value) -> AnyValue {
+    let value = match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::Bool(b) => Some(any_value::Value::BoolValue(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) if !n.is_f64() => Some(any_value::Value::IntValue(i)),
+            _ => Some(any_value::Value::DoubleValue(n.as_f64().unwrap_or_default())),
+        },
+        serde_json::Value::String(s) => Some(any_value::Value::StringValue(s.clone())),
+        serde_json::Value::Array(items) => {
+            Some(any_value::Value::ArrayValue(ArrayValue { values: items.iter().map(plain).collect() }))
+        }
+        serde_json::Value::Object(_) => {
+            Some(any_value::Value::KvlistValue(KeyValueList { values: plain_map(v).unwrap_or_default() }))
+        }
+    };
+    AnyValue { value }
+}
+
+/// A unified diff of expected and actual OTLP/JSON.
+fn diff(expected: &str, actual: &str) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    format!("output differs:\n{}", diff.unified_diff().context_radius(3).header("expected", "actual"))
+}

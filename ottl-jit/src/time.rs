@@ -1,0 +1,55 @@
+//! Calendar arithmetic for `time.Time` values (proleptic Gregorian, as Go's `time` package).
+
+use std::fmt::Write;
+
+use crate::value::Time;
+
+/// Days since 1970-01-01 → (year, month, day).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Go's `time.RFC3339Nano` layout: `2006-01-02T15:04:05.999999999Z07:00`.
+pub fn rfc3339_nano(t: Time) -> String {
+    let local = t.unix_nanos.div_euclid(1_000_000_000) + i64::from(t.offset_secs);
+    let nanos = t.unix_nanos.rem_euclid(1_000_000_000);
+    let (y, mo, d) = civil(local.div_euclid(86_400));
+    let secs = local.rem_euclid(86_400);
+    let mut out = format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    if nanos != 0 {
+        let frac = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    if t.offset_secs == 0 {
+        out.push('Z');
+    } else {
+        let o = t.offset_secs.unsigned_abs();
+        let sign = if t.offset_secs < 0 { '-' } else { '+' };
+        let _ = write!(out, "{sign}{:02}:{:02}", o / 3600, o / 60 % 60);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_rfc3339_nano() {
+        let t = |n, o| rfc3339_nano(Time { unix_nanos: n, offset_secs: o });
+        assert_eq!(t(0, 0), "1970-01-01T00:00:00Z");
+        assert_eq!(t(1_581_452_772_000_000_321, 0), "2020-02-11T20:26:12.000000321Z");
+        assert_eq!(t(-1, 0), "1969-12-31T23:59:59.999999999Z");
+        assert_eq!(t(0, 3600), "1970-01-01T01:00:00+01:00");
+    }
+}

@@ -1,0 +1,142 @@
+//! Run-time values, as upstream's getters produce them (`pkg/ottl/contexts/internal/ottlcommon`:
+//! `GetValue`): Go scalars, maps and slices of the record, times, durations and ids.
+//!
+//! Reads borrow from the record: a string attribute is `Str(Cow::Borrowed)`, an attribute map is
+//! `Map(Cow::Borrowed)`; nothing is cloned to compare or look up. Values built at run time (a
+//! map literal, a converter's result) own their data.
+
+use std::borrow::Cow;
+
+use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
+
+/// A Go `time.Time`: nanoseconds since the Unix epoch and the zone's offset from UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Time {
+    pub unix_nanos: i64,
+    pub offset_secs: i32,
+}
+
+/// One value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Cow<'a, str>),
+    Bytes(Cow<'a, [u8]>),
+    /// A `pcommon.Map`: attributes, a map body, a map literal, a converter's map.
+    Map(Cow<'a, [KeyValue]>),
+    /// A `pcommon.Slice`: a slice attribute or body.
+    Slice(Cow<'a, [AnyValue]>),
+    /// A Go `[]any`: a list literal or a converter's list result.
+    List(Vec<Value<'a>>),
+    Time(Time),
+    /// A Go `time.Duration`, in nanoseconds.
+    Duration(i64),
+    TraceId([u8; 16]),
+    SpanId([u8; 8]),
+}
+
+impl<'a> Value<'a> {
+    /// Upstream's `GetValue` on a `pcommon.Value`: an empty value is nil.
+    pub fn from_any(v: &'a AnyValue) -> Value<'a> {
+        match &v.value {
+            None => Value::Nil,
+            Some(any_value::Value::StringValue(s)) => Value::Str(Cow::Borrowed(s)),
+            Some(any_value::Value::BoolValue(b)) => Value::Bool(*b),
+            Some(any_value::Value::IntValue(i)) => Value::Int(*i),
+            Some(any_value::Value::DoubleValue(f)) => Value::Float(*f),
+            Some(any_value::Value::BytesValue(b)) => Value::Bytes(Cow::Borrowed(b)),
+            Some(any_value::Value::ArrayValue(a)) => Value::Slice(Cow::Borrowed(&a.values)),
+            Some(any_value::Value::KvlistValue(m)) => Value::Map(Cow::Borrowed(&m.values)),
+            // A reference into a profile's string table: only the profile dictionary can resolve it.
+            Some(any_value::Value::StringValueStrindex(_)) => Value::Nil,
+        }
+    }
+
+    /// A view of the value borrowing from `self` (a literal read without copying).
+    pub fn reborrow(&self) -> Value<'_> {
+        match self {
+            Value::Nil => Value::Nil,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Str(s) => Value::Str(Cow::Borrowed(s)),
+            Value::Bytes(b) => Value::Bytes(Cow::Borrowed(b)),
+            Value::Map(m) => Value::Map(Cow::Borrowed(m)),
+            Value::Slice(s) => Value::Slice(Cow::Borrowed(s)),
+            Value::List(l) => Value::List(l.iter().map(Value::reborrow).collect()),
+            Value::Time(t) => Value::Time(*t),
+            Value::Duration(d) => Value::Duration(*d),
+            Value::TraceId(t) => Value::TraceId(*t),
+            Value::SpanId(s) => Value::SpanId(*s),
+        }
+    }
+
+    /// The owned form, for values that outlive the record they were read from.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Nil => Value::Nil,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) => Value::Float(f),
+            Value::Str(s) => Value::Str(Cow::Owned(s.into_owned())),
+            Value::Bytes(b) => Value::Bytes(Cow::Owned(b.into_owned())),
+            Value::Map(m) => Value::Map(Cow::Owned(m.into_owned())),
+            Value::Slice(s) => Value::Slice(Cow::Owned(s.into_owned())),
+            Value::List(l) => Value::List(l.into_iter().map(Value::into_owned).collect()),
+            Value::Time(t) => Value::Time(t),
+            Value::Duration(d) => Value::Duration(d),
+            Value::TraceId(t) => Value::TraceId(t),
+            Value::SpanId(s) => Value::SpanId(s),
+        }
+    }
+
+    /// The Go type name upstream's messages use (`expected string but got int64`).
+    pub fn go_type(&self) -> &'static str {
+        match self {
+            Value::Nil => "nil",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::Str(_) => "string",
+            Value::Bytes(_) => "[]uint8",
+            Value::Map(_) => "pcommon.Map",
+            Value::Slice(_) => "pcommon.Slice",
+            Value::List(_) => "[]interface {}",
+            Value::Time(_) => "time.Time",
+            Value::Duration(_) => "time.Duration",
+            Value::TraceId(_) => "pcommon.TraceID",
+            Value::SpanId(_) => "pcommon.SpanID",
+        }
+    }
+
+    /// Upstream's `SetValue` conversion to a `pcommon.Value`; `None` for the types its setters
+    /// silently ignore (times, durations, ids, nil).
+    pub fn to_any(&self) -> Option<AnyValue> {
+        let v = match self {
+            Value::Str(s) => any_value::Value::StringValue(s.to_string()),
+            Value::Bool(b) => any_value::Value::BoolValue(*b),
+            Value::Int(i) => any_value::Value::IntValue(*i),
+            Value::Float(f) => any_value::Value::DoubleValue(*f),
+            Value::Bytes(b) => any_value::Value::BytesValue(b.to_vec()),
+            Value::Map(m) => any_value::Value::KvlistValue(KeyValueList { values: m.to_vec() }),
+            Value::Slice(s) => any_value::Value::ArrayValue(ArrayValue { values: s.to_vec() }),
+            Value::List(items) => any_value::Value::ArrayValue(ArrayValue {
+                values: items.iter().map(|i| i.to_any().unwrap_or_default()).collect(),
+            }),
+            Value::Nil | Value::Time(_) | Value::Duration(_) | Value::TraceId(_) | Value::SpanId(_) => {
+                return None;
+            }
+        };
+        Some(AnyValue { value: Some(v) })
+    }
+}
+
+/// The value at `key` in a map (the first entry with the key, as `pcommon.Map.Get`).
+pub fn map_get<'a>(map: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
+    map.iter().find(|kv| kv.key == key).map(|kv| kv.value.as_ref().unwrap_or(&EMPTY))
+}
+
+static EMPTY: AnyValue = AnyValue { value: None };

@@ -1,0 +1,43 @@
+//! Every statement test file under `testdata/exec/` passes on the interpreter.
+
+use std::path::{Path, PathBuf};
+
+use ottl_jit::testfile::{self, Verdict};
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("testdata/exec exists").flatten().collect();
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "yaml") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn exec_fixtures_pass_on_the_interpreter() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/exec");
+    let mut paths = Vec::new();
+    files(&root, &mut paths);
+    assert!(!paths.is_empty(), "no fixtures under {}", root.display());
+    let (mut passed, mut failures) = (0, Vec::new());
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("fixture is readable");
+        for (name, verdict) in testfile::run(&text) {
+            match verdict {
+                Verdict::Pass => passed += 1,
+                Verdict::Fail(why) => failures.push(format!("{}: {name}\n{why}", path.display())),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} passed, {} failed:\n\n{}",
+        passed,
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
