@@ -13,9 +13,10 @@
 //! ```
 //!
 //! Many cases can share one input: `cases:` is a list of `{name, statements, conditions,
-//! error_mode, expected | expected_attributes | unchanged | error}`. `expected_attributes` is
+//! error_mode, expected | expected_attributes | changed_attributes | unchanged | error}`. `expected_attributes` is
 //! the first record's attributes as a plain map (YAML `1` is an int, `1.0` a double), the rest
-//! of the payload unchanged; `unchanged: true` expects the input back.
+//! of the payload unchanged; `changed_attributes` lists only the attributes set (new keys are
+//! appended, as `pcommon.Map.Put` does); `unchanged: true` expects the input back.
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 use serde::Deserialize;
@@ -43,6 +44,8 @@ struct TestFile {
     #[serde(default)]
     expected_attributes: Option<serde_json::Value>,
     #[serde(default)]
+    changed_attributes: Option<serde_json::Value>,
+    #[serde(default)]
     unchanged: bool,
     #[serde(default)]
     error: Option<String>,
@@ -64,6 +67,8 @@ struct Case {
     expected: Option<serde_json::Value>,
     #[serde(default)]
     expected_attributes: Option<serde_json::Value>,
+    #[serde(default)]
+    changed_attributes: Option<serde_json::Value>,
     #[serde(default)]
     unchanged: bool,
     #[serde(default)]
@@ -95,6 +100,7 @@ pub fn run(text: &str) -> Vec<(String, Verdict)> {
                 statements: t.statements,
                 expected: t.expected,
                 expected_attributes: t.expected_attributes,
+                changed_attributes: t.changed_attributes,
                 unchanged: t.unchanged,
                 error: t.error,
             },
@@ -137,16 +143,26 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
     let mut trace = |_: usize, _: &CStatement, _: Outcome<'_>| {};
     let mut warn = |_: &StatementError| {};
     let result = program.run(&mut data, &mut Hooks { trace: &mut trace, warn: &mut warn });
-    let expected = match (&c.expected, &c.expected_attributes, c.unchanged) {
-        (Some(e), _, _) => Some(payload(e, "expected")?),
-        (None, Some(attrs), _) => {
-            let mut p = payload(input, "input")?;
-            *first_attributes(&mut p).ok_or("the input has no record for `expected_attributes`")? =
-                plain_map(attrs)?;
-            Some(p)
+    let expected = if let Some(e) = &c.expected {
+        Some(payload(e, "expected")?)
+    } else if let Some(attrs) = &c.expected_attributes {
+        let mut p = payload(input, "input")?;
+        *first_attributes(&mut p).ok_or("the input has no record for `expected_attributes`")? = plain_map(attrs)?;
+        Some(p)
+    } else if let Some(changes) = &c.changed_attributes {
+        let mut p = payload(input, "input")?;
+        let attrs = first_attributes(&mut p).ok_or("the input has no record for `changed_attributes`")?;
+        for kv in plain_map(changes)? {
+            match attrs.iter_mut().find(|a| a.key == kv.key) {
+                Some(a) => a.value = kv.value,
+                None => attrs.push(kv),
+            }
         }
-        (None, None, true) => Some(payload(input, "input")?),
-        (None, None, false) => None,
+        Some(p)
+    } else if c.unchanged {
+        Some(payload(input, "input")?)
+    } else {
+        None
     };
     match (result, &c.error, expected) {
         (Err(e), Some(want), _) if e.to_string() == *want => Ok(()),
@@ -154,7 +170,7 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
         (Err(e), None, _) => Err(format!("unexpected error: {e}")),
         (Ok(()), Some(want), _) => Err(format!("expected the error\n  {want}\nbut the statements succeeded")),
         (Ok(()), None, None) => {
-            Err("a case needs `expected`, `expected_attributes`, `unchanged` or `error`".into())
+            Err("a case needs `expected`, `expected_attributes`, `changed_attributes`, `unchanged` or `error`".into())
         }
         (Ok(()), None, Some(expected)) if data == expected => Ok(()),
         (Ok(()), None, Some(expected)) => Err(diff(&expected.to_json(), &data.to_json())),
