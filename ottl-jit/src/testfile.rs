@@ -147,7 +147,8 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
         Some(payload(e, "expected")?)
     } else if let Some(attrs) = &c.expected_attributes {
         let mut p = payload(input, "input")?;
-        *first_attributes(&mut p).ok_or("the input has no record for `expected_attributes`")? = plain_map(attrs)?;
+        *first_attributes(&mut p).ok_or("the input has no record for `expected_attributes`")? =
+            plain_map(attrs)?;
         Some(p)
     } else if let Some(changes) = &c.changed_attributes {
         let mut p = payload(input, "input")?;
@@ -169,9 +170,10 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
         (Err(e), Some(want), _) => Err(format!("expected the error\n  {want}\nbut got\n  {e}")),
         (Err(e), None, _) => Err(format!("unexpected error: {e}")),
         (Ok(()), Some(want), _) => Err(format!("expected the error\n  {want}\nbut the statements succeeded")),
-        (Ok(()), None, None) => {
-            Err("a case needs `expected`, `expected_attributes`, `changed_attributes`, `unchanged` or `error`".into())
-        }
+        (Ok(()), None, None) => Err(
+            "a case needs `expected`, `expected_attributes`, `changed_attributes`, `unchanged` or `error`"
+                .into(),
+        ),
         (Ok(()), None, Some(expected)) if data == expected => Ok(()),
         (Ok(()), None, Some(expected)) => Err(diff(&expected.to_json(), &data.to_json())),
     }
