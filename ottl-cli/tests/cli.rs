@@ -127,3 +127,76 @@ fn check_points_into_yaml() {
     let human = ottl(&["check", path.to_str().expect("utf-8")], None);
     assert!(text(&human.stderr).contains("config.yaml:4:32"), "{}", text(&human.stderr));
 }
+
+const LOGS: &str = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[
+  {"body":{"stringValue":"a"},"attributes":[{"key":"n","value":{"intValue":"1"}}]},
+  {"body":{"stringValue":"b"},"attributes":[{"key":"n","value":{"stringValue":"x"}}]}]}]}]}"#;
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes).expect("stdout is JSON")
+}
+
+#[test]
+fn transform_runs_statements_over_otlp_json_from_stdin() {
+    let out = ottl(&["transform", "--context", "log", "-s", r#"set(attributes["b"], body) where body == "b""#], Some(LOGS));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out.stdout);
+    let records = &v["resourceLogs"][0]["scopeLogs"][0]["logRecords"];
+    assert_eq!(records[0]["attributes"].as_array().map(Vec::len), Some(1), "the first record is left alone");
+    assert_eq!(records[1]["attributes"][1]["key"], "b");
+    assert_eq!(records[1]["attributes"][1]["value"]["stringValue"], "b");
+}
+
+#[test]
+fn transform_propagate_error_names_the_statement_and_exits_1() {
+    let path = scratch("logs.json", LOGS);
+    let statement = r#"set(attributes["m"], attributes["n"] + 1)"#;
+    let out = ottl(&["transform", "--context", "log", "-s", statement, path.to_str().expect("utf-8 path")], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&format!("failed to execute statement: {statement}, x must be int64")), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing is printed for a failed payload");
+}
+
+#[test]
+fn transform_ignore_mode_warns_and_continues_and_trace_reports() {
+    let statement = r#"set(attributes["m"], attributes["n"] + 1)"#;
+    let args = ["transform", "--context", "log", "--error-mode", "ignore", "--trace", "-s", statement];
+    let out = ottl(&args, Some(LOGS));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("record 0: set(attributes[\"m\"], attributes[\"n\"] + 1): executed"), "{stderr}");
+    assert!(stderr.contains("record 1: set(attributes[\"m\"], attributes[\"n\"] + 1): failed"), "{stderr}");
+    assert!(stderr.contains("warning: failed to execute statement"), "{stderr}");
+    let v = json(&out.stdout);
+    assert_eq!(v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1]["value"]["intValue"], "2");
+}
+
+#[test]
+fn transform_rejects_bad_statements_before_reading_input() {
+    let out = ottl(&["transform", "--context", "log", "-s", r#"set(attributes["a"], Nope(1))"#], Some(LOGS));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("Nope"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn eval_prints_an_any_value() {
+    let path = scratch("eval.json", LOGS);
+    let args = ["eval", "--context", "log", "--input", path.to_str().expect("utf-8 path"), r#"Concat([body, "!"], "")"#];
+    let out = ottl(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json(&out.stdout), serde_json::json!({"stringValue": "a!"}));
+}
+
+#[test]
+fn test_command_reports_passed_and_failed() {
+    let good = "context: log\ninput: {resourceLogs: [{scopeLogs: [{logRecords: [{attributes: []}]}]}]}\n\
+                statements: ['set(attributes[\"a\"], 1)']\nchanged_attributes: {a: 1}\n";
+    let bad = good.replace("{a: 1}", "{a: 2}");
+    let (g, b) = (scratch("good.yaml", good), scratch("bad.yaml", &bad));
+    let out = ottl(&["test", g.to_str().expect("utf-8"), b.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.ends_with("1 passed, 1 failed\n"), "{stdout}");
+    assert!(stdout.contains("FAIL"), "{stdout}");
+}
