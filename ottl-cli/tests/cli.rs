@@ -138,7 +138,10 @@ fn json(bytes: &[u8]) -> serde_json::Value {
 
 #[test]
 fn transform_runs_statements_over_otlp_json_from_stdin() {
-    let out = ottl(&["transform", "--context", "log", "-s", r#"set(attributes["b"], body) where body == "b""#], Some(LOGS));
+    let out = ottl(
+        &["transform", "--context", "log", "-s", r#"set(attributes["b"], body) where body == "b""#],
+        Some(LOGS),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v = json(&out.stdout);
     let records = &v["resourceLogs"][0]["scopeLogs"][0]["logRecords"];
@@ -151,10 +154,14 @@ fn transform_runs_statements_over_otlp_json_from_stdin() {
 fn transform_propagate_error_names_the_statement_and_exits_1() {
     let path = scratch("logs.json", LOGS);
     let statement = r#"set(attributes["m"], attributes["n"] + 1)"#;
-    let out = ottl(&["transform", "--context", "log", "-s", statement, path.to_str().expect("utf-8 path")], None);
+    let out =
+        ottl(&["transform", "--context", "log", "-s", statement, path.to_str().expect("utf-8 path")], None);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains(&format!("failed to execute statement: {statement}, x must be int64")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("failed to execute statement: {statement}, x must be int64")),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty(), "nothing is printed for a failed payload");
 }
 
@@ -169,7 +176,10 @@ fn transform_ignore_mode_warns_and_continues_and_trace_reports() {
     assert!(stderr.contains("record 1: set(attributes[\"m\"], attributes[\"n\"] + 1): failed"), "{stderr}");
     assert!(stderr.contains("warning: failed to execute statement"), "{stderr}");
     let v = json(&out.stdout);
-    assert_eq!(v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1]["value"]["intValue"], "2");
+    assert_eq!(
+        v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1]["value"]["intValue"],
+        "2"
+    );
 }
 
 #[test]
@@ -182,7 +192,14 @@ fn transform_rejects_bad_statements_before_reading_input() {
 #[test]
 fn eval_prints_an_any_value() {
     let path = scratch("eval.json", LOGS);
-    let args = ["eval", "--context", "log", "--input", path.to_str().expect("utf-8 path"), r#"Concat([body, "!"], "")"#];
+    let args = [
+        "eval",
+        "--context",
+        "log",
+        "--input",
+        path.to_str().expect("utf-8 path"),
+        r#"Concat([body, "!"], "")"#,
+    ];
     let out = ottl(&args, None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(json(&out.stdout), serde_json::json!({"stringValue": "a!"}));

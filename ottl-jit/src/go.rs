@@ -30,3 +30,102 @@ pub fn quote(s: &str) -> String {
     out.push('"');
     out
 }
+
+/// `time.ParseDuration`: a signed sequence of decimal numbers with units (`ns`, `us`, `µs`, `ms`,
+/// `s`, `m`, `h`), in nanoseconds. Errors carry Go's messages.
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    let invalid = || format!("time: invalid duration {}", quote(s));
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (int_part, after) = rest.split_at(int_len);
+        let (frac_part, after) = match after.strip_prefix('.') {
+            Some(f) => {
+                let n = f.bytes().take_while(u8::is_ascii_digit).count();
+                (Some(&f[..n]), &f[n..])
+            }
+            None => (None, after),
+        };
+        if int_part.is_empty() && frac_part.is_none_or(str::is_empty) {
+            return Err(invalid());
+        }
+        let unit_len = after.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(after.len());
+        let (unit, next) = after.split_at(unit_len);
+        if unit.is_empty() {
+            return Err(format!("time: missing unit in duration {}", quote(s)));
+        }
+        let scale: u64 = match unit {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return Err(format!("time: unknown unit {} in duration {}", quote(unit), quote(s))),
+        };
+        let whole: u64 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| invalid())? };
+        let mut v = whole.checked_mul(scale).ok_or_else(invalid)?;
+        if let Some(frac) = frac_part {
+            // Go keeps at most the digits that fit, then scales: value * scale / 10^digits.
+            let mut f: u64 = 0;
+            let mut div: f64 = 1.0;
+            for d in frac.bytes() {
+                if f > (1 << 62) / 10 {
+                    break;
+                }
+                f = f * 10 + u64::from(d - b'0');
+                div *= 10.0;
+            }
+            #[expect(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let part = (f as f64 * (scale as f64 / div)) as u64;
+            v = v.checked_add(part).ok_or_else(invalid)?;
+        }
+        total = total.checked_add(v).ok_or_else(invalid)?;
+        rest = next;
+    }
+    if neg {
+        if total > 1 << 63 {
+            return Err(invalid());
+        }
+        Ok(0i64.wrapping_sub_unsigned(total))
+    } else {
+        i64::try_from(total).map_err(|_| invalid())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_like_go() {
+        for (s, want) in [
+            ("0", Ok(0)),
+            ("1h30m", Ok(5_400_000_000_000)),
+            ("90m", Ok(5_400_000_000_000)),
+            ("1.5s", Ok(1_500_000_000)),
+            ("-1.5h", Ok(-5_400_000_000_000)),
+            ("300ms", Ok(300_000_000)),
+            ("1us", Ok(1000)),
+            ("1\u{b5}s", Ok(1000)),
+            (".5s", Ok(500_000_000)),
+            ("", Err("time: invalid duration \"\"".to_string())),
+            ("1", Err("time: missing unit in duration \"1\"".to_string())),
+            ("1d", Err("time: unknown unit \"d\" in duration \"1d\"".to_string())),
+            ("x", Err("time: invalid duration \"x\"".to_string())),
+        ] {
+            assert_eq!(parse_duration(s), want, "{s}");
+        }
+    }
+}

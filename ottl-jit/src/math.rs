@@ -71,9 +71,10 @@ fn time(t: Time, op: MathOp, rhs: &Value<'_>) -> Result<Value<'static>, MathErro
         (MathOp::Sub, Value::Duration(d)) => {
             Ok(Value::Time(Time { unix_nanos: t.unix_nanos.wrapping_sub(*d), ..t }))
         }
-        (MathOp::Add | MathOp::Sub, other) => {
-            Err(MathError(format!("time.Time and {} are not compatible for this operation", other.go_type())))
-        }
+        (MathOp::Add | MathOp::Sub, other) => Err(MathError(format!(
+            "time.Time and {} are not compatible for this operation",
+            type_name(other)
+        ))),
         _ => Err(MathError("only addition and subtraction are supported with time.Time".into())),
     }
 }
@@ -87,7 +88,7 @@ fn duration(d: i64, op: MathOp, rhs: &Value<'_>) -> Result<Value<'static>, MathE
         }
         (MathOp::Add | MathOp::Sub, other) => Err(MathError(format!(
             "time.Duration and {} are not compatible for this operation",
-            other.go_type()
+            type_name(other)
         ))),
         _ => Err(MathError("only addition and subtraction are supported with time.Duration".into())),
     }
@@ -95,6 +96,11 @@ fn duration(d: i64, op: MathOp, rhs: &Value<'_>) -> Result<Value<'static>, MathE
 
 fn divide_by_zero() -> MathError {
     MathError("attempted to divide by 0".into())
+}
+
+/// How Go's `%T` prints an operand's type (`<nil>` for nil).
+fn type_name(v: &Value<'_>) -> &'static str {
+    if matches!(v, Value::Nil) { "<nil>" } else { v.go_type() }
 }
 
 /// How Go's `%v` prints an operand in these messages.

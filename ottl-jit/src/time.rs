@@ -18,6 +18,54 @@ fn civil(days: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The calendar fields of a time in its own zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    pub nanosecond: i64,
+    /// 0 is Sunday, as Go's `time.Weekday`.
+    pub weekday: i64,
+}
+
+/// Splits a time into calendar fields.
+pub fn parts(t: Time) -> Parts {
+    let local = t.unix_nanos.div_euclid(1_000_000_000) + i64::from(t.offset_secs);
+    let days = local.div_euclid(86_400);
+    let secs = local.rem_euclid(86_400);
+    let (year, month, day) = civil(days);
+    Parts {
+        year,
+        month,
+        day,
+        hour: secs / 3600,
+        minute: secs / 60 % 60,
+        second: secs % 60,
+        nanosecond: t.unix_nanos.rem_euclid(1_000_000_000),
+        // 1970-01-01 was a Thursday.
+        weekday: (days + 4).rem_euclid(7),
+    }
+}
+
+/// Seconds from Go's zero time (January 1, year 1, UTC) to the Unix epoch.
+const ZERO_TO_UNIX_SECS: i128 = 62_135_596_800;
+
+/// `time.Time.Truncate(d)`: rounds down to a multiple of `d` since the zero time (`d <= 0`
+/// returns the time unchanged).
+pub fn truncate(t: Time, d: i64) -> Time {
+    if d <= 0 {
+        return t;
+    }
+    let since_zero = i128::from(t.unix_nanos) + ZERO_TO_UNIX_SECS * 1_000_000_000;
+    let truncated = since_zero - since_zero.rem_euclid(i128::from(d));
+    let unix = truncated - ZERO_TO_UNIX_SECS * 1_000_000_000;
+    Time { unix_nanos: i64::try_from(unix).unwrap_or(t.unix_nanos), ..t }
+}
+
 /// Go's `time.RFC3339Nano` layout: `2006-01-02T15:04:05.999999999Z07:00`.
 pub fn rfc3339_nano(t: Time) -> String {
     let local = t.unix_nanos.div_euclid(1_000_000_000) + i64::from(t.offset_secs);
@@ -51,5 +99,15 @@ mod tests {
         assert_eq!(t(1_581_452_772_000_000_321, 0), "2020-02-11T20:26:12.000000321Z");
         assert_eq!(t(-1, 0), "1969-12-31T23:59:59.999999999Z");
         assert_eq!(t(0, 3600), "1970-01-01T01:00:00+01:00");
+    }
+
+    #[test]
+    fn parts_and_truncation() {
+        let t = Time { unix_nanos: 1_581_452_772_000_000_321, offset_secs: 0 };
+        let p = parts(t);
+        assert_eq!((p.year, p.month, p.day, p.hour, p.minute, p.second), (2020, 2, 11, 20, 26, 12));
+        assert_eq!((p.nanosecond, p.weekday), (321, 2), "2020-02-11 was a Tuesday");
+        assert_eq!(truncate(t, 1_000_000_000).unix_nanos, 1_581_452_772_000_000_000);
+        assert_eq!(truncate(t, 7 * 3_600_000_000_000).unix_nanos % 3_600_000_000_000, 0);
     }
 }

@@ -6,11 +6,16 @@ use crate::record::Record;
 use crate::value::Value;
 
 mod append;
+mod base64_decode;
 mod concat;
 mod delete_key;
 mod delete_matching_keys;
 mod double;
+mod duration;
+mod duration_parts;
+mod fnv;
 mod hashes;
+mod hex;
 mod ids;
 mod int;
 mod is_kind;
@@ -20,6 +25,7 @@ mod keep_matching_keys;
 mod len;
 mod limit;
 mod merge_maps;
+mod now;
 mod parse_json;
 mod replace_all_patterns;
 mod replace_pattern;
@@ -27,8 +33,11 @@ mod set;
 mod split;
 mod string;
 mod substring;
+mod time_parts;
 mod to_case;
 mod truncate_all;
+mod truncate_time;
+mod unix;
 
 /// An editor: changes the record.
 pub type EditFn = fn(&CCall, &mut Record<'_>) -> Result<(), Error>;
@@ -65,8 +74,15 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("replace_pattern", E(replace_pattern::run)),
     ("set", E(set::run)),
     ("truncate_all", E(truncate_all::run)),
+    ("Base64Decode", C(base64_decode::run)),
     ("Concat", C(concat::run)),
+    ("Day", C(time_parts::day)),
     ("Double", C(double::run)),
+    ("Duration", C(duration::run)),
+    ("FNV", C(fnv::run)),
+    ("Hex", C(hex::run)),
+    ("Hour", C(time_parts::hour)),
+    ("Hours", C(duration_parts::hours)),
     ("Int", C(int::run)),
     ("IsBool", C(is_kind::is_bool)),
     ("IsDouble", C(is_kind::is_double)),
@@ -77,7 +93,17 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("IsMatch", C(is_match::run)),
     ("Len", C(len::run)),
     ("MD5", C(hashes::md5)),
+    ("Microseconds", C(duration_parts::microseconds)),
+    ("Milliseconds", C(duration_parts::milliseconds)),
+    ("Minute", C(time_parts::minute)),
+    ("Minutes", C(duration_parts::minutes)),
+    ("Month", C(time_parts::month)),
+    ("Nanosecond", C(time_parts::nanosecond)),
+    ("Nanoseconds", C(duration_parts::nanoseconds)),
+    ("Now", C(now::run)),
     ("ParseJSON", C(parse_json::run)),
+    ("Second", C(time_parts::second)),
+    ("Seconds", C(duration_parts::seconds)),
     ("SHA1", C(hashes::sha1)),
     ("SHA256", C(hashes::sha256)),
     ("SHA512", C(hashes::sha512)),
@@ -87,6 +113,14 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Substring", C(substring::run)),
     ("ToLowerCase", C(to_case::lower)),
     ("TraceID", C(ids::trace_id)),
+    ("TruncateTime", C(truncate_time::run)),
+    ("Unix", C(unix::run)),
+    ("UnixMicro", C(time_parts::unix_micro)),
+    ("UnixMilli", C(time_parts::unix_milli)),
+    ("UnixNano", C(time_parts::unix_nano)),
+    ("UnixSeconds", C(time_parts::unix_seconds)),
+    ("Weekday", C(time_parts::weekday)),
+    ("Year", C(time_parts::year)),
     ("ToUpperCase", C(to_case::upper)),
 ];
 

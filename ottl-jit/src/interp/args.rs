@@ -156,6 +156,41 @@ impl CCall {
         }
     }
 
+    /// `TimeGetter`.
+    pub fn time(&self, i: usize, rec: &Record<'_>) -> Result<crate::value::Time, Error> {
+        match self.value(i, rec)? {
+            Value::Time(t) => Ok(t),
+            other => Err(expected("time.Time", &other)),
+        }
+    }
+
+    /// `DurationGetter`.
+    pub fn duration(&self, i: usize, rec: &Record<'_>) -> Result<i64, Error> {
+        match self.value(i, rec)? {
+            Value::Duration(d) => Ok(d),
+            other => Err(expected("time.Duration", &other)),
+        }
+    }
+
+    /// `ByteSliceLikeGetter`: bytes; strings as UTF-8; ints and floats as 8 big-endian bytes;
+    /// bools as one byte; nil stays nil.
+    pub fn byte_slice_like<'a>(
+        &'a self,
+        i: usize,
+        rec: &'a Record<'_>,
+    ) -> Result<Option<Cow<'a, [u8]>>, Error> {
+        Ok(Some(match self.value(i, rec)? {
+            Value::Nil => return Ok(None),
+            Value::Bytes(b) => b,
+            Value::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.as_bytes()),
+            Value::Str(Cow::Owned(s)) => Cow::Owned(s.into_bytes()),
+            Value::Int(n) => Cow::Owned(n.to_be_bytes().to_vec()),
+            Value::Float(f) => Cow::Owned(f.to_bits().to_be_bytes().to_vec()),
+            Value::Bool(b) => Cow::Owned(vec![u8::from(b)]),
+            other => return Err(Error(format!("unsupported type: {}", other.go_type()))),
+        }))
+    }
+
     /// `PMapGetter`: a map (a map literal or converter's map included).
     pub fn pmap<'a>(&'a self, i: usize, rec: &'a Record<'_>) -> Result<Cow<'a, [KeyValue]>, Error> {
         match self.value(i, rec)? {
