@@ -13,21 +13,28 @@ mod delete_matching_keys;
 mod double;
 mod duration;
 mod duration_parts;
+mod extract_patterns;
 mod fnv;
+pub(crate) mod glob;
 mod hashes;
 mod hex;
 mod ids;
 mod int;
 mod is_kind;
 mod is_match;
+mod is_valid_luhn;
 mod keep_keys;
 mod keep_matching_keys;
 mod len;
 mod limit;
+mod log;
 mod merge_maps;
 mod now;
 mod parse_json;
+mod parse_key_value;
+mod replace_all_matches;
 mod replace_all_patterns;
+mod replace_match;
 mod replace_pattern;
 mod set;
 mod split;
@@ -35,6 +42,7 @@ mod string;
 mod substring;
 mod time_parts;
 mod to_case;
+mod trim;
 mod truncate_all;
 mod truncate_time;
 mod unix;
@@ -70,7 +78,9 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("keep_matching_keys", E(keep_matching_keys::run)),
     ("limit", E(limit::run)),
     ("merge_maps", E(merge_maps::run)),
+    ("replace_all_matches", E(replace_all_matches::run)),
     ("replace_all_patterns", E(replace_all_patterns::run)),
+    ("replace_match", E(replace_match::run)),
     ("replace_pattern", E(replace_pattern::run)),
     ("set", E(set::run)),
     ("truncate_all", E(truncate_all::run)),
@@ -79,6 +89,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Day", C(time_parts::day)),
     ("Double", C(double::run)),
     ("Duration", C(duration::run)),
+    ("ExtractPatterns", C(extract_patterns::run)),
     ("FNV", C(fnv::run)),
     ("Hex", C(hex::run)),
     ("Hour", C(time_parts::hour)),
@@ -91,7 +102,9 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("IsMap", C(is_kind::is_map)),
     ("IsString", C(is_kind::is_string)),
     ("IsMatch", C(is_match::run)),
+    ("IsValidLuhn", C(is_valid_luhn::run)),
     ("Len", C(len::run)),
+    ("Log", C(log::run)),
     ("MD5", C(hashes::md5)),
     ("Microseconds", C(duration_parts::microseconds)),
     ("Milliseconds", C(duration_parts::milliseconds)),
@@ -102,6 +115,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Nanoseconds", C(duration_parts::nanoseconds)),
     ("Now", C(now::run)),
     ("ParseJSON", C(parse_json::run)),
+    ("ParseKeyValue", C(parse_key_value::run)),
     ("Second", C(time_parts::second)),
     ("Seconds", C(duration_parts::seconds)),
     ("SHA1", C(hashes::sha1)),
@@ -113,6 +127,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Substring", C(substring::run)),
     ("ToLowerCase", C(to_case::lower)),
     ("TraceID", C(ids::trace_id)),
+    ("Trim", C(trim::run)),
     ("TruncateTime", C(truncate_time::run)),
     ("Unix", C(unix::run)),
     ("UnixMicro", C(time_parts::unix_micro)),

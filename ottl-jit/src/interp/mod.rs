@@ -146,7 +146,15 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
     let implementation = funcs::lookup(c.sig.name).ok_or_else(|| {
         Unsupported(format!("the interpreter does not implement the function `{}` yet", c.sig.name))
     })?;
-    let args = c.args.iter().map(arg).collect::<Result<_, _>>()?;
+    let mut args: Vec<CArg> = c.args.iter().map(arg).collect::<Result<_, _>>()?;
+    // Glob patterns compile once, here, like regular expressions do in lowering.
+    if matches!(c.sig.name, "replace_match" | "replace_all_matches")
+        && let Some(CArg::Str(glob)) = args.get(1)
+    {
+        let re = funcs::glob::compile(glob)
+            .ok_or_else(|| Unsupported(format!("invalid glob pattern {glob:?} for {}", c.sig.name)))?;
+        args[1] = CArg::Regex(Arc::new(re));
+    }
     let keys = c.keys.iter().map(key).collect::<Result<_, _>>()?;
     Ok(CCall { sig: c.sig, implementation, args, keys })
 }
