@@ -90,6 +90,9 @@ fn check_payload_context(payload: &Payload, ctx: ContextId) -> Result<(), String
         Payload::Traces(_) => {
             matches!(ctx, ContextId::Span | ContextId::SpanEvent | ContextId::Resource | ContextId::Scope)
         }
+        Payload::Metrics(_) => {
+            matches!(ctx, ContextId::Metric | ContextId::DataPoint | ContextId::Resource | ContextId::Scope)
+        }
     };
     if ok { Ok(()) } else { Err(format!("the {} context does not apply to this payload", ctx.name())) }
 }
@@ -184,6 +187,9 @@ fn empty_payload(ctx: ContextId) -> Result<Payload, String> {
     let json = match ctx {
         ContextId::Span => r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{}]}]}]}"#,
         ContextId::SpanEvent => r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"events":[{}]}]}]}]}"#,
+        ContextId::Metric | ContextId::DataPoint => {
+            r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"gauge":{"dataPoints":[{}]}}]}]}]}"#
+        }
         _ => r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}"#,
     };
     Payload::from_json(json)

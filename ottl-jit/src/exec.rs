@@ -2,6 +2,7 @@
 //! the order the transform processor visits them.
 
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
@@ -18,6 +19,7 @@ use crate::record::{Item, Record};
 pub enum Payload {
     Logs(ExportLogsServiceRequest),
     Traces(ExportTraceServiceRequest),
+    Metrics(ExportMetricsServiceRequest),
 }
 
 impl Payload {
@@ -29,10 +31,12 @@ impl Payload {
             serde_json::from_value(v).map(Payload::Logs).map_err(|e| format!("invalid OTLP logs: {e}"))
         } else if obj.contains_key("resourceSpans") {
             serde_json::from_value(v).map(Payload::Traces).map_err(|e| format!("invalid OTLP traces: {e}"))
-        } else if obj.contains_key("resourceMetrics") || obj.contains_key("resourceProfiles") {
-            Err("metrics and profiles payloads are not executed by the interpreter yet".into())
+        } else if obj.contains_key("resourceMetrics") {
+            serde_json::from_value(v).map(Payload::Metrics).map_err(|e| format!("invalid OTLP metrics: {e}"))
+        } else if obj.contains_key("resourceProfiles") {
+            Err("profiles payloads are not executed by the interpreter yet".into())
         } else {
-            Err("expected an OTLP/JSON export request with `resourceLogs` or `resourceSpans`".into())
+            Err("expected an OTLP/JSON export request with `resourceLogs`, `resourceSpans` or `resourceMetrics`".into())
         }
     }
 
@@ -41,6 +45,7 @@ impl Payload {
         let v = match self {
             Payload::Logs(r) => serde_json::to_value(r),
             Payload::Traces(r) => serde_json::to_value(r),
+            Payload::Metrics(r) => serde_json::to_value(r),
         };
         v.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default()
     }
@@ -155,6 +160,7 @@ pub fn visit(payload: &mut Payload, ctx: ContextId, f: &mut Visit<'_>) -> Result
     match payload {
         Payload::Logs(req) => visit_logs(ctx, req, f),
         Payload::Traces(req) => visit_traces(ctx, req, f),
+        Payload::Metrics(req) => visit_metrics(ctx, req, f),
     }
 }
 
@@ -219,6 +225,38 @@ fn visit_traces(
                     }
                 } else {
                     f(&mut record(resource, rurl, scope, surl, Item::Span(span)))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn visit_metrics(
+    ctx: ContextId,
+    req: &mut ExportMetricsServiceRequest,
+    f: &mut Visit<'_>,
+) -> Result<(), StatementError> {
+    for rm in &mut req.resource_metrics {
+        let (resource, rurl) = (&mut rm.resource, &mut rm.schema_url);
+        if ctx == ContextId::Resource {
+            let (mut scope, mut surl) = (None, String::new());
+            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            continue;
+        }
+        for sm in &mut rm.scope_metrics {
+            let (scope, surl) = (&mut sm.scope, &mut sm.schema_url);
+            if ctx == ContextId::Scope {
+                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                continue;
+            }
+            for metric in &mut sm.metrics {
+                if ctx == ContextId::DataPoint {
+                    for index in 0..crate::record_metrics::data_point_count(metric) {
+                        f(&mut record(resource, rurl, scope, surl, Item::DataPoint { metric, index }))?;
+                    }
+                } else {
+                    f(&mut record(resource, rurl, scope, surl, Item::Metric(metric)))?;
                 }
             }
         }

@@ -10,6 +10,7 @@ pub mod interp;
 pub mod json;
 pub mod math;
 pub mod record;
+mod record_metrics;
 pub mod testfile;
 pub mod time;
 pub mod value;

@@ -9,11 +9,13 @@ use std::borrow::Cow;
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
+use opentelemetry_proto::tonic::metrics::v1::Metric;
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{Span, span};
 use ottl_types::context::ContextId;
 use ottl_types::hir::PathRef;
 
+use crate::record_metrics as metrics;
 use crate::value::{Time, Value};
 
 /// The item a statement runs against, with the resource and scope it belongs to.
@@ -35,6 +37,8 @@ pub enum Item<'r> {
     Log(&'r mut LogRecord),
     Span(&'r mut Span),
     SpanEvent { span: &'r mut Span, index: usize },
+    Metric(&'r mut Metric),
+    DataPoint { metric: &'r mut Metric, index: usize },
 }
 
 /// A path, compiled: which field of which part of the record.
@@ -91,6 +95,30 @@ pub enum Field {
     EventAttributes,
     EventDroppedAttributesCount,
     EventIndex,
+    MetricName,
+    MetricDescription,
+    MetricUnit,
+    MetricType,
+    MetricAggregationTemporality,
+    MetricIsMonotonic,
+    DpAttributes,
+    DpStartTimeUnixNano,
+    DpTimeUnixNano,
+    DpStartTime,
+    DpTime,
+    DpValueDouble,
+    DpValueInt,
+    DpFlags,
+    DpCount,
+    DpSum,
+    DpBucketCounts,
+    DpExplicitBounds,
+    DpScale,
+    DpZeroCount,
+    DpPositiveOffset,
+    DpPositiveBucketCounts,
+    DpNegativeOffset,
+    DpNegativeBucketCounts,
 }
 
 impl Field {
@@ -151,6 +179,30 @@ impl Field {
             (ContextId::SpanEvent, ["attributes"]) => Field::EventAttributes,
             (ContextId::SpanEvent, ["dropped_attributes_count"]) => Field::EventDroppedAttributesCount,
             (ContextId::SpanEvent, ["event_index"]) => Field::EventIndex,
+            (ContextId::Metric, ["name"]) => Field::MetricName,
+            (ContextId::Metric, ["description"]) => Field::MetricDescription,
+            (ContextId::Metric, ["unit"]) => Field::MetricUnit,
+            (ContextId::Metric, ["type"]) => Field::MetricType,
+            (ContextId::Metric, ["aggregation_temporality"]) => Field::MetricAggregationTemporality,
+            (ContextId::Metric, ["is_monotonic"]) => Field::MetricIsMonotonic,
+            (ContextId::DataPoint, ["attributes"]) => Field::DpAttributes,
+            (ContextId::DataPoint, ["start_time_unix_nano"]) => Field::DpStartTimeUnixNano,
+            (ContextId::DataPoint, ["time_unix_nano"]) => Field::DpTimeUnixNano,
+            (ContextId::DataPoint, ["start_time"]) => Field::DpStartTime,
+            (ContextId::DataPoint, ["time"]) => Field::DpTime,
+            (ContextId::DataPoint, ["value_double"]) => Field::DpValueDouble,
+            (ContextId::DataPoint, ["value_int"]) => Field::DpValueInt,
+            (ContextId::DataPoint, ["flags"]) => Field::DpFlags,
+            (ContextId::DataPoint, ["count"]) => Field::DpCount,
+            (ContextId::DataPoint, ["sum"]) => Field::DpSum,
+            (ContextId::DataPoint, ["bucket_counts"]) => Field::DpBucketCounts,
+            (ContextId::DataPoint, ["explicit_bounds"]) => Field::DpExplicitBounds,
+            (ContextId::DataPoint, ["scale"]) => Field::DpScale,
+            (ContextId::DataPoint, ["zero_count"]) => Field::DpZeroCount,
+            (ContextId::DataPoint, ["positive", "offset"]) => Field::DpPositiveOffset,
+            (ContextId::DataPoint, ["positive", "bucket_counts"]) => Field::DpPositiveBucketCounts,
+            (ContextId::DataPoint, ["negative", "offset"]) => Field::DpNegativeOffset,
+            (ContextId::DataPoint, ["negative", "bucket_counts"]) => Field::DpNegativeBucketCounts,
             (ctx, _) => {
                 return Err(format!(
                     "the interpreter does not execute the path `{}` of the {} context yet",
@@ -160,6 +212,31 @@ impl Field {
             }
         };
         Ok(field)
+    }
+
+    /// Whether the field belongs to a data point.
+    pub fn is_data_point(self) -> bool {
+        matches!(
+            self,
+            Field::DpAttributes
+                | Field::DpStartTimeUnixNano
+                | Field::DpTimeUnixNano
+                | Field::DpStartTime
+                | Field::DpTime
+                | Field::DpValueDouble
+                | Field::DpValueInt
+                | Field::DpFlags
+                | Field::DpCount
+                | Field::DpSum
+                | Field::DpBucketCounts
+                | Field::DpExplicitBounds
+                | Field::DpScale
+                | Field::DpZeroCount
+                | Field::DpPositiveOffset
+                | Field::DpPositiveBucketCounts
+                | Field::DpNegativeOffset
+                | Field::DpNegativeBucketCounts
+        )
     }
 
     /// Whether the field is a map (or `body`) that keys index.
@@ -173,6 +250,7 @@ impl Field {
                 | Field::LogBody
                 | Field::SpanAttributes
                 | Field::EventAttributes
+                | Field::DpAttributes
         )
     }
 }
@@ -318,6 +396,19 @@ impl Record<'_> {
             | Field::EventAttributes
             | Field::EventDroppedAttributesCount
             | Field::EventIndex => self.event().map_or_else(none, |(e, i)| event_get(e, i, field)),
+            Field::MetricName
+            | Field::MetricDescription
+            | Field::MetricUnit
+            | Field::MetricType
+            | Field::MetricAggregationTemporality
+            | Field::MetricIsMonotonic => match &self.item {
+                Item::Metric(m) | Item::DataPoint { metric: m, .. } => metrics::metric_get(m, field),
+                _ => Value::Nil,
+            },
+            _ if field.is_data_point() => match &self.item {
+                Item::DataPoint { metric, index } => metrics::dp_get(metric, *index, field),
+                _ => Value::Nil,
+            },
             _ => self.span().map_or_else(none, |s| span_get(s, field)),
         }
     }
@@ -377,6 +468,11 @@ impl Record<'_> {
                         _ => span_set(span, field, v)?,
                     }
                 }
+                Item::Metric(m) => metrics::metric_set(m, field, v),
+                Item::DataPoint { metric, index } if field.is_data_point() => {
+                    metrics::dp_set(metric, *index, field, v);
+                }
+                Item::DataPoint { metric, .. } => metrics::metric_set(metric, field, v),
                 Item::None => {}
             },
         }
@@ -402,6 +498,9 @@ impl Record<'_> {
             }
             (Item::SpanEvent { span, index }, Field::EventAttributes) => {
                 Some(&mut span.events.get_mut(*index)?.attributes)
+            }
+            (Item::DataPoint { metric, index }, Field::DpAttributes) => {
+                metrics::attributes_mut(metric, *index)
             }
             _ => None,
         }

@@ -179,7 +179,7 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
     }
 }
 
-/// The attributes of the payload's first log record or span.
+/// The attributes of the payload's first log record, span or data point.
 fn first_attributes(p: &mut Payload) -> Option<&mut Vec<KeyValue>> {
     match p {
         Payload::Logs(r) => Some(
@@ -187,6 +187,10 @@ fn first_attributes(p: &mut Payload) -> Option<&mut Vec<KeyValue>> {
         ),
         Payload::Traces(r) => {
             Some(&mut r.resource_spans.first_mut()?.scope_spans.first_mut()?.spans.first_mut()?.attributes)
+        }
+        Payload::Metrics(r) => {
+            let metric = r.resource_metrics.first_mut()?.scope_metrics.first_mut()?.metrics.first_mut()?;
+            crate::record_metrics::attributes_mut(metric, 0)
         }
     }
 }
