@@ -8,12 +8,14 @@ use crate::value::Value;
 mod append;
 mod base64_decode;
 mod concat;
+mod convert_case;
 mod delete_key;
 mod delete_matching_keys;
 mod double;
 mod duration;
 mod duration_parts;
 mod extract_patterns;
+mod flatten;
 mod fnv;
 pub(crate) mod glob;
 mod hashes;
@@ -29,6 +31,7 @@ mod len;
 mod limit;
 mod log;
 mod merge_maps;
+mod murmur3;
 mod now;
 mod parse_json;
 mod parse_key_value;
@@ -37,11 +40,14 @@ mod replace_all_patterns;
 mod replace_match;
 mod replace_pattern;
 mod set;
+mod slice_to_map;
+mod sort;
 mod split;
 mod string;
 mod substring;
 mod time_parts;
 mod to_case;
+mod to_key_value_string;
 mod trim;
 mod truncate_all;
 mod truncate_time;
@@ -74,6 +80,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("append", E(append::run)),
     ("delete_key", E(delete_key::run)),
     ("delete_matching_keys", E(delete_matching_keys::run)),
+    ("flatten", E(flatten::run)),
     ("keep_keys", E(keep_keys::run)),
     ("keep_matching_keys", E(keep_matching_keys::run)),
     ("limit", E(limit::run)),
@@ -86,6 +93,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("truncate_all", E(truncate_all::run)),
     ("Base64Decode", C(base64_decode::run)),
     ("Concat", C(concat::run)),
+    ("ConvertCase", C(convert_case::run)),
     ("Day", C(time_parts::day)),
     ("Double", C(double::run)),
     ("Duration", C(duration::run)),
@@ -113,6 +121,8 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Month", C(time_parts::month)),
     ("Nanosecond", C(time_parts::nanosecond)),
     ("Nanoseconds", C(duration_parts::nanoseconds)),
+    ("Murmur3Hash", C(murmur3::hash32)),
+    ("Murmur3Hash128", C(murmur3::hash128)),
     ("Now", C(now::run)),
     ("ParseJSON", C(parse_json::run)),
     ("ParseKeyValue", C(parse_key_value::run)),
@@ -121,11 +131,16 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("SHA1", C(hashes::sha1)),
     ("SHA256", C(hashes::sha256)),
     ("SHA512", C(hashes::sha512)),
+    ("SliceToMap", C(slice_to_map::run)),
+    ("Sort", C(sort::run)),
     ("SpanID", C(ids::span_id)),
     ("Split", C(split::run)),
     ("String", C(string::run)),
     ("Substring", C(substring::run)),
+    ("ToCamelCase", C(convert_case::to_camel)),
+    ("ToKeyValueString", C(to_key_value_string::run)),
     ("ToLowerCase", C(to_case::lower)),
+    ("ToSnakeCase", C(convert_case::to_snake)),
     ("TraceID", C(ids::trace_id)),
     ("Trim", C(trim::run)),
     ("TruncateTime", C(truncate_time::run)),

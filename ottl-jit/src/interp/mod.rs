@@ -155,6 +155,11 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
             .ok_or_else(|| Unsupported(format!("invalid glob pattern {glob:?} for {}", c.sig.name)))?;
         args[1] = CArg::Regex(Arc::new(re));
     }
+    if c.sig.name == "flatten" && !matches!(args.get(3), None | Some(CArg::Absent)) {
+        return Err(Unsupported(
+            "the interpreter does not implement `flatten` with `resolveConflicts` yet".into(),
+        ));
+    }
     let keys = c.keys.iter().map(key).collect::<Result<_, _>>()?;
     Ok(CCall { sig: c.sig, implementation, args, keys })
 }
