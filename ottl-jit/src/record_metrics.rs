@@ -247,3 +247,17 @@ fn set_kind_field(d: DpMut<'_>, field: Field, v: &Value<'_>) {
         _ => {}
     }
 }
+
+/// Whether `test` holds for the attributes of any data point of the metric.
+pub fn any_attributes(
+    metric: &Metric,
+    test: &dyn Fn(&[opentelemetry_proto::tonic::common::v1::KeyValue]) -> bool,
+) -> bool {
+    (0..data_point_count(metric)).any(|i| match dp(metric, i) {
+        Some(Dp::Number(p)) => test(&p.attributes),
+        Some(Dp::Histogram(p)) => test(&p.attributes),
+        Some(Dp::Exponential(p)) => test(&p.attributes),
+        Some(Dp::Summary(p)) => test(&p.attributes),
+        None => false,
+    })
+}

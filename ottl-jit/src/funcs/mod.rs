@@ -18,12 +18,14 @@ mod extract_patterns;
 mod flatten;
 mod fnv;
 pub(crate) mod glob;
+mod has_attr_on_datapoint;
 mod hashes;
 mod hex;
 mod ids;
 mod int;
 mod is_kind;
 mod is_match;
+mod is_root_span;
 mod is_valid_luhn;
 mod keep_keys;
 mod keep_matching_keys;
@@ -52,6 +54,7 @@ mod trim;
 mod truncate_all;
 mod truncate_time;
 mod unix;
+mod uuid;
 
 /// An editor: changes the record.
 pub type EditFn = fn(&CCall, &mut Record<'_>) -> Result<(), Error>;
@@ -109,7 +112,10 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("IsList", C(is_kind::is_list)),
     ("IsMap", C(is_kind::is_map)),
     ("IsString", C(is_kind::is_string)),
+    ("HasAttrKeyOnDatapoint", C(has_attr_on_datapoint::key)),
+    ("HasAttrOnDatapoint", C(has_attr_on_datapoint::key_value)),
     ("IsMatch", C(is_match::run)),
+    ("IsRootSpan", C(is_root_span::run)),
     ("IsValidLuhn", C(is_valid_luhn::run)),
     ("Len", C(len::run)),
     ("Log", C(log::run)),
@@ -149,6 +155,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("UnixMilli", C(time_parts::unix_milli)),
     ("UnixNano", C(time_parts::unix_nano)),
     ("UnixSeconds", C(time_parts::unix_seconds)),
+    ("UUID", C(uuid::run)),
     ("Weekday", C(time_parts::weekday)),
     ("Year", C(time_parts::year)),
     ("ToUpperCase", C(to_case::upper)),

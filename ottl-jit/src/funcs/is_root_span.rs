@@ -1,0 +1,9 @@
+//! `IsRootSpan()`: whether the span has no parent (an empty `parent_span_id`).
+
+use crate::interp::{CCall, Error};
+use crate::record::{Field, Record};
+use crate::value::Value;
+
+pub fn run<'a>(_: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
+    Ok(Value::Bool(matches!(rec.get(Field::SpanParentSpanId), Value::SpanId(id) if id == [0; 8])))
+}
