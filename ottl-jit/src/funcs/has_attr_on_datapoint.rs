@@ -17,11 +17,13 @@ fn any_point(
     }
 }
 
+#[expect(clippy::unnecessary_wraps, reason = "every converter has the `ConvertFn` signature")]
 pub fn key<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let key = call.lit_str(0);
     Ok(Value::Bool(any_point(rec, &|attrs| attrs.iter().any(|kv| kv.key == key))))
 }
 
+#[expect(clippy::unnecessary_wraps, reason = "every converter has the `ConvertFn` signature")]
 pub fn key_value<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let (key, expected) = (call.lit_str(0), call.lit_str(1));
     Ok(Value::Bool(any_point(rec, &|attrs| {
