@@ -10,6 +10,9 @@ use super::{CKey, CPath, Error};
 use crate::record::{Field, Record};
 use crate::value::{Value, map_get};
 
+/// The largest slice setting through an int key creates (`set(x[999999], ...)` on an empty value).
+const MAX_NEW_SLICE: usize = 1 << 20;
+
 /// A key, resolved.
 enum Resolved<'a> {
     Str(Cow<'a, str>),
@@ -170,7 +173,11 @@ fn set_in_value(slot: &mut AnyValue, keys: &[Resolved<'_>], v: AnyValue) -> Resu
             }
         }
         (Resolved::Int(i), None) => {
-            let Ok(n) = usize::try_from(*i) else { return Err(Error(format!("index {i} out of bounds"))) };
+            // Upstream pads a new slice with empty values up to the index; an index past
+            // `MAX_NEW_SLICE` would exhaust memory there, here it is an error.
+            let Some(n) = usize::try_from(*i).ok().filter(|n| *n < MAX_NEW_SLICE) else {
+                return Err(Error(format!("index {i} out of bounds")));
+            };
             let mut values = vec![AnyValue::default(); n + 1];
             set_in_value(&mut values[n], rest, v)?;
             slot.value = Some(any_value::Value::ArrayValue(ArrayValue { values }));
