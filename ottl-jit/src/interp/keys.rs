@@ -109,12 +109,18 @@ pub(super) fn index_result<'a>(v: Value<'a>, k: &CKey) -> Result<Value<'a>, Erro
 }
 
 /// Owned keys, resolved before the record is borrowed mutably.
-fn resolve_all(keys: &[CKey], rec: &Record<'_>) -> Result<Vec<Resolved<'static>>, Error> {
+/// Literal keys borrow from the compiled path (which outlives the record borrow); expression
+/// keys are evaluated and owned.
+fn resolve_all<'p>(keys: &'p [CKey], rec: &Record<'_>) -> Result<Vec<Resolved<'p>>, Error> {
     keys.iter()
         .map(|k| {
-            Ok(match resolve(k, rec)? {
-                Resolved::Str(s) => Resolved::Str(Cow::Owned(s.into_owned())),
-                Resolved::Int(i) => Resolved::Int(i),
+            Ok(match k {
+                CKey::Str(s) => Resolved::Str(Cow::Borrowed(s)),
+                CKey::Int(i) => Resolved::Int(*i),
+                CKey::Expr(_) => match resolve(k, rec)? {
+                    Resolved::Str(s) => Resolved::Str(Cow::Owned(s.into_owned())),
+                    Resolved::Int(i) => Resolved::Int(i),
+                },
             })
         })
         .collect()
