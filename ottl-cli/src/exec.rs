@@ -124,18 +124,30 @@ pub fn transform(args: &TransformArgs) -> Result<ExitCode, String> {
     check_payload_context(&payload, ctx)?;
     let program = Program { context: ctx, groups: vec![group] };
     let tracing = args.trace;
-    let mut trace = |record: usize, s: &CStatement, o: Outcome<'_>| {
-        if tracing {
-            let what = match o {
-                Outcome::Skipped => "condition false, skipped".to_string(),
-                Outcome::Executed => "executed".to_string(),
-                Outcome::Failed(e) => format!("failed: {e}"),
-            };
-            eprintln!("record {record}: {}: {what}", s.text);
+    // The record as it was before the last executed statement (shared by the two hooks).
+    let last: std::cell::RefCell<Option<serde_json::Value>> = std::cell::RefCell::new(None);
+    let mut before = |_: usize, rec: &Record<'_>| *last.borrow_mut() = Some(rec.snapshot());
+    let mut trace = |record: usize, s: &CStatement, o: Outcome<'_>, rec: &Record<'_>| {
+        let what = match o {
+            Outcome::Skipped => "condition false, skipped".to_string(),
+            Outcome::Executed => "executed".to_string(),
+            Outcome::Failed(e) => format!("failed: {e}"),
+        };
+        eprintln!("record {record}: {}: {what}", s.text);
+        if matches!(o, Outcome::Executed) {
+            let now = rec.snapshot();
+            if let Some(prev) = last.borrow_mut().replace(now.clone()) {
+                eprint!("{}", changes(&prev, &now));
+            }
         }
     };
     let mut warn = |e: &StatementError| eprintln!("warning: {e}");
-    match program.run(&mut payload, &mut Hooks { trace: &mut trace, warn: &mut warn }) {
+    let mut hooks = Hooks { warn: Some(&mut warn), ..Hooks::default() };
+    if tracing {
+        hooks.before = Some(&mut before);
+        hooks.trace = Some(&mut trace);
+    }
+    match program.run(&mut payload, &mut hooks) {
         Ok(()) => {
             print_stdout(&payload.to_json());
             Ok(ExitCode::SUCCESS)
@@ -223,6 +235,24 @@ pub fn test(files: &[PathBuf]) -> Result<ExitCode, String> {
     }
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The lines of the record's JSON a statement changed, indented under its trace line.
+fn changes(before: &serde_json::Value, after: &serde_json::Value) -> String {
+    let (a, b) = (
+        serde_json::to_string_pretty(before).unwrap_or_default(),
+        serde_json::to_string_pretty(after).unwrap_or_default(),
+    );
+    let mut out = String::new();
+    for change in similar::TextDiff::from_lines(&a, &b).iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => '-',
+            similar::ChangeTag::Insert => '+',
+            similar::ChangeTag::Equal => continue,
+        };
+        out.push_str(&format!("    {sign} {}", change.value().trim_start()));
+    }
+    if out.is_empty() { "    (no change)\n".to_string() } else { out }
 }
 
 /// Prints a result; a closed pipe (`| head`) is not an error.

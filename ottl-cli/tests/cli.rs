@@ -175,6 +175,7 @@ fn transform_ignore_mode_warns_and_continues_and_trace_reports() {
     assert!(stderr.contains("record 0: set(attributes[\"m\"], attributes[\"n\"] + 1): executed"), "{stderr}");
     assert!(stderr.contains("record 1: set(attributes[\"m\"], attributes[\"n\"] + 1): failed"), "{stderr}");
     assert!(stderr.contains("warning: failed to execute statement"), "{stderr}");
+    assert!(stderr.contains("    + \"key\": \"m\","), "the trace shows what changed: {stderr}");
     let v = json(&out.stdout);
     assert_eq!(
         v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"][1]["value"]["intValue"],

@@ -4,7 +4,7 @@
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ottl_jit::exec::{self, Hooks, Payload, Program};
-use ottl_jit::interp::{CStatement, ErrorMode, Outcome, StatementError};
+use ottl_jit::interp::ErrorMode;
 use ottl_types::context::ContextId;
 
 const RECORD: &str = r#"{"resourceLogs":[{"resource":{"attributes":[
@@ -51,11 +51,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(*name, |b| {
             b.iter_batched_ref(
                 || payload.clone(),
-                |p| {
-                    let mut trace = |_: usize, _: &CStatement, _: Outcome<'_>| {};
-                    let mut warn = |_: &StatementError| {};
-                    program.run(p, &mut Hooks { trace: &mut trace, warn: &mut warn })
-                },
+                |p| program.run(p, &mut Hooks::default()),
                 BatchSize::SmallInput,
             );
         });

@@ -121,11 +121,14 @@ pub fn compile_statement(env: Env, text: &str) -> Result<CStatement, CompileErro
     interp::compile(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
 }
 
-/// Observers of a run: `trace` sees each statement's outcome per record, `warn` the errors
-/// `ignore` mode logs.
+/// Observers of a run (all optional): `before` sees each record before a group runs on it,
+/// `trace` each statement's outcome and the record after it, `warn` the errors `ignore` mode
+/// logs. Records are numbered in visiting order.
+#[derive(Default)]
 pub struct Hooks<'h> {
-    pub trace: &'h mut dyn FnMut(usize, &CStatement, Outcome<'_>),
-    pub warn: &'h mut dyn FnMut(&StatementError),
+    pub before: Option<&'h mut dyn FnMut(usize, &Record<'_>)>,
+    pub trace: Option<&'h mut dyn FnMut(usize, &CStatement, Outcome<'_>, &Record<'_>)>,
+    pub warn: Option<&'h mut dyn FnMut(&StatementError)>,
 }
 
 impl std::fmt::Debug for Hooks<'_> {
@@ -143,7 +146,20 @@ impl Program {
             let mut each = |rec: &mut Record<'_>| {
                 let i = index;
                 index += 1;
-                group.execute(rec, &mut |s, o| (hooks.trace)(i, s, o), &mut *hooks.warn)
+                if let Some(before) = hooks.before.as_mut() {
+                    before(i, rec);
+                }
+                let mut trace = |s: &CStatement, o: Outcome<'_>, r: &Record<'_>| {
+                    if let Some(t) = hooks.trace.as_mut() {
+                        t(i, s, o, r);
+                    }
+                };
+                let mut warn = |e: &StatementError| {
+                    if let Some(w) = hooks.warn.as_mut() {
+                        w(e);
+                    }
+                };
+                group.execute(rec, &mut trace, &mut warn)
             };
             visit(payload, self.context, &mut each)?;
         }

@@ -352,6 +352,27 @@ impl Record<'_> {
         }
     }
 
+    /// The record as OTLP/JSON (resource, scope, item and `cache`), for tracing what a
+    /// statement changed. Not for the hot path: it serializes everything.
+    pub fn snapshot(&self) -> serde_json::Value {
+        use serde_json::{Value as J, json, to_value};
+        let item = match &self.item {
+            Item::None => J::Null,
+            Item::Log(l) => to_value(&**l).unwrap_or(J::Null),
+            Item::Span(s) => to_value(&**s).unwrap_or(J::Null),
+            Item::SpanEvent { span, index } => {
+                span.events.get(*index).and_then(|e| to_value(e).ok()).unwrap_or(J::Null)
+            }
+            Item::Metric(m) | Item::DataPoint { metric: m, .. } => to_value(&**m).unwrap_or(J::Null),
+        };
+        json!({
+            "resource": to_value(&*self.resource).unwrap_or(J::Null),
+            "scope": to_value(&*self.scope).unwrap_or(J::Null),
+            "item": item,
+            "cache": to_value(&self.cache).unwrap_or(J::Null),
+        })
+    }
+
     /// The value of a field, before keys.
     pub fn get(&self, field: Field) -> Value<'_> {
         let none = || Value::Nil;

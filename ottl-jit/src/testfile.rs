@@ -22,7 +22,7 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, Key
 use serde::Deserialize;
 
 use crate::exec::{self, Hooks, Payload, Program};
-use crate::interp::{CStatement, ErrorMode, Outcome, StatementError};
+use crate::interp::ErrorMode;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,9 +140,7 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
         exec::compile_group(context, &c.statements, &c.conditions, error_mode).map_err(|e| e.to_string())?;
     let program = Program { context, groups: vec![group] };
     let mut data = payload(input, "input")?;
-    let mut trace = |_: usize, _: &CStatement, _: Outcome<'_>| {};
-    let mut warn = |_: &StatementError| {};
-    let result = program.run(&mut data, &mut Hooks { trace: &mut trace, warn: &mut warn });
+    let result = program.run(&mut data, &mut Hooks::default());
     let expected = if let Some(e) = &c.expected {
         Some(payload(e, "expected")?)
     } else if let Some(attrs) = &c.expected_attributes {

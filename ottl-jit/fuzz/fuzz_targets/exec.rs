@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use ottl_jit::exec::{Hooks, Payload, Program, compile_group};
-use ottl_jit::interp::{CStatement, ErrorMode, Outcome, StatementError};
+use ottl_jit::interp::ErrorMode;
 use ottl_jit::types::context::ContextId;
 
 const RECORD: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"host","value":{"stringValue":"h"}}]},
@@ -19,8 +19,6 @@ fuzz_target!(|data: &[u8]| {
     let Ok(group) = compile_group(ContextId::Log, &statements, &[], ErrorMode::Ignore) else { return };
     let Ok(mut payload) = Payload::from_json(RECORD) else { return };
     let program = Program { context: ContextId::Log, groups: vec![group] };
-    let mut trace = |_: usize, _: &CStatement, _: Outcome<'_>| {};
-    let mut warn = |_: &StatementError| {};
-    let _ = program.run(&mut payload, &mut Hooks { trace: &mut trace, warn: &mut warn });
+    let _ = program.run(&mut payload, &mut Hooks::default());
     let _ = payload.to_json();
 });

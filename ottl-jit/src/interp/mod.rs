@@ -321,12 +321,12 @@ pub struct Group {
 }
 
 impl Group {
-    /// Runs the group on one record. `trace` sees every statement's outcome; `warn` gets the
-    /// errors `ignore` mode logs.
+    /// Runs the group on one record. `trace` sees every statement's outcome and the record
+    /// after it; `warn` gets the errors `ignore` mode logs.
     pub fn execute(
         &self,
         rec: &mut Record<'_>,
-        trace: &mut dyn FnMut(&CStatement, Outcome<'_>),
+        trace: &mut dyn FnMut(&CStatement, Outcome<'_>, &Record<'_>),
         warn: &mut dyn FnMut(&StatementError),
     ) -> Result<(), StatementError> {
         if !self.conditions.is_empty() {
@@ -350,10 +350,10 @@ impl Group {
         }
         for s in &self.statements {
             match s.execute(rec) {
-                Ok(true) => trace(s, Outcome::Executed),
-                Ok(false) => trace(s, Outcome::Skipped),
+                Ok(true) => trace(s, Outcome::Executed, rec),
+                Ok(false) => trace(s, Outcome::Skipped, rec),
                 Err(error) => {
-                    trace(s, Outcome::Failed(&error));
+                    trace(s, Outcome::Failed(&error), rec);
                     let e = StatementError { statement: s.text.clone(), error };
                     match self.error_mode {
                         ErrorMode::Propagate => return Err(e),
