@@ -126,10 +126,15 @@ pub fn compile_statement(env: Env, text: &str) -> Result<CStatement, CompileErro
 /// logs. Records are numbered in visiting order.
 #[derive(Default)]
 pub struct Hooks<'h> {
-    pub before: Option<&'h mut dyn FnMut(usize, &Record<'_>)>,
-    pub trace: Option<&'h mut dyn FnMut(usize, &CStatement, Outcome<'_>, &Record<'_>)>,
+    pub before: Option<&'h mut BeforeHook<'h>>,
+    pub trace: Option<&'h mut TraceHook<'h>>,
     pub warn: Option<&'h mut dyn FnMut(&StatementError)>,
 }
+
+/// Called with a record's number and the record before a group runs on it.
+pub type BeforeHook<'h> = dyn FnMut(usize, &Record<'_>) + 'h;
+/// Called with a record's number, a statement, its outcome and the record after it.
+pub type TraceHook<'h> = dyn FnMut(usize, &CStatement, Outcome<'_>, &Record<'_>) + 'h;
 
 impl std::fmt::Debug for Hooks<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
