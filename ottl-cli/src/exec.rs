@@ -250,7 +250,10 @@ fn changes(before: &serde_json::Value, after: &serde_json::Value) -> String {
             similar::ChangeTag::Insert => '+',
             similar::ChangeTag::Equal => continue,
         };
-        out.push_str(&format!("    {sign} {}", change.value().trim_start()));
+        out.push_str("    ");
+        out.push(sign);
+        out.push(' ');
+        out.push_str(change.value().trim_start());
     }
     if out.is_empty() { "    (no change)\n".to_string() } else { out }
 }
