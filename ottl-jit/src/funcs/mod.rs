@@ -17,6 +17,7 @@ mod duration_parts;
 mod extract_patterns;
 mod flatten;
 mod fnv;
+mod format;
 pub(crate) mod glob;
 mod has_attr_on_datapoint;
 mod hashes;
@@ -35,6 +36,7 @@ mod log;
 mod merge_maps;
 mod murmur3;
 mod now;
+mod parse_csv;
 mod parse_json;
 mod parse_key_value;
 mod replace_all_matches;
@@ -102,6 +104,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Duration", C(duration::run)),
     ("ExtractPatterns", C(extract_patterns::run)),
     ("FNV", C(fnv::run)),
+    ("Format", C(format::run)),
     ("Hex", C(hex::run)),
     ("Hour", C(time_parts::hour)),
     ("Hours", C(duration_parts::hours)),
@@ -130,6 +133,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Murmur3Hash", C(murmur3::hash32)),
     ("Murmur3Hash128", C(murmur3::hash128)),
     ("Now", C(now::run)),
+    ("ParseCSV", C(parse_csv::run)),
     ("ParseJSON", C(parse_json::run)),
     ("ParseKeyValue", C(parse_key_value::run)),
     ("Second", C(time_parts::second)),
