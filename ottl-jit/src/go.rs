@@ -31,6 +31,16 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// `%q` of a rune: `'x'`.
+pub fn quote_rune(c: char) -> String {
+    match c {
+        '\'' => "'\\''".into(),
+        '\\' => "'\\\\'".into(),
+        c if c.is_control() => format!("'\\x{:02x}'", u32::from(c)),
+        c => format!("'{c}'"),
+    }
+}
+
 /// `time.ParseDuration`: a signed sequence of decimal numbers with units (`ns`, `us`, `µs`, `ms`,
 /// `s`, `m`, `h`), in nanoseconds. Errors carry Go's messages.
 pub fn parse_duration(s: &str) -> Result<i64, String> {

@@ -289,21 +289,39 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// Parses an id's hex form; `None` when it is not exactly `N` bytes of hex.
-fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != N * 2 {
-        return None;
+/// Parses an id's hex form as upstream's `ParseTraceID`/`ParseSpanID`: the length is checked
+/// first (`what` names the id in that message), then each byte, with Go's `encoding/hex` error.
+fn parse_hex<const N: usize>(s: &str, what: &str) -> Result<[u8; N], PathError> {
+    if s.len() / 2 != N {
+        return Err(PathError(format!("{what} ids must be {} hex characters", N * 2)));
     }
     let mut out = [0; N];
+    let bytes = s.as_bytes();
     for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
+        let digit = |b: u8| {
+            (b as char).to_digit(16).map(|d| d as u8).ok_or_else(|| {
+                PathError(format!(
+                    "encoding/hex: invalid byte: U+{:04X} {}",
+                    b,
+                    crate::go::quote_rune(b as char)
+                ))
+            })
+        };
+        *o = digit(bytes[i * 2])? << 4 | digit(bytes[i * 2 + 1])?;
     }
-    Some(out)
+    if s.len() % 2 == 1 {
+        return Err(PathError("encoding/hex: odd length hex string".into()));
+    }
+    Ok(out)
 }
 
-/// A hex id for output: an all-zero id is the empty id.
-fn id_hex(b: &[u8]) -> String {
-    if b.iter().all(|&x| x == 0) { String::new() } else { hex(b) }
+/// The hex form of an id as upstream prints it: the fixed-size array, so an empty id is zeros.
+fn id_hex<const N: usize>(b: &[u8]) -> String {
+    let mut out = [0u8; N];
+    if b.len() == N {
+        out.copy_from_slice(b);
+    }
+    hex(&out)
 }
 
 const KIND_NAMES: [&str; 6] = ["Unspecified", "Internal", "Server", "Client", "Producer", "Consumer"];
@@ -571,9 +589,9 @@ fn log_get(l: &LogRecord, field: Field) -> Value<'_> {
         Field::LogDroppedAttributesCount => Value::Int(i64::from(l.dropped_attributes_count)),
         Field::LogFlags => Value::Int(i64::from(l.flags)),
         Field::LogTraceId => Value::TraceId(id16(&l.trace_id)),
-        Field::LogTraceIdString => Value::Str(Cow::Owned(id_hex(&l.trace_id))),
+        Field::LogTraceIdString => Value::Str(Cow::Owned(id_hex::<16>(&l.trace_id))),
         Field::LogSpanId => Value::SpanId(id8(&l.span_id)),
-        Field::LogSpanIdString => Value::Str(Cow::Owned(id_hex(&l.span_id))),
+        Field::LogSpanIdString => Value::Str(Cow::Owned(id_hex::<8>(&l.span_id))),
         _ => Value::Nil,
     }
 }
@@ -616,7 +634,7 @@ fn set_span_id(slot: &mut Vec<u8>, v: &Value<'_>) {
 
 fn set_trace_id_string(slot: &mut Vec<u8>, v: &Value<'_>) -> Result<(), PathError> {
     if let Value::Str(s) = v {
-        let id = parse_hex::<16>(s).ok_or_else(|| PathError("trace ids must be 32 hex characters".into()))?;
+        let id = parse_hex::<16>(s, "trace")?;
         *slot = id.to_vec();
     }
     Ok(())
@@ -624,7 +642,7 @@ fn set_trace_id_string(slot: &mut Vec<u8>, v: &Value<'_>) -> Result<(), PathErro
 
 fn set_span_id_string(slot: &mut Vec<u8>, v: &Value<'_>) -> Result<(), PathError> {
     if let Value::Str(s) = v {
-        let id = parse_hex::<8>(s).ok_or_else(|| PathError("span ids must be 16 hex characters".into()))?;
+        let id = parse_hex::<8>(s, "span")?;
         *slot = id.to_vec();
     }
     Ok(())
@@ -673,11 +691,11 @@ fn log_set(l: &mut LogRecord, field: Field, v: &Value<'_>) -> Result<(), PathErr
 fn span_get(s: &Span, field: Field) -> Value<'_> {
     match field {
         Field::SpanTraceId => Value::TraceId(id16(&s.trace_id)),
-        Field::SpanTraceIdString => Value::Str(Cow::Owned(id_hex(&s.trace_id))),
+        Field::SpanTraceIdString => Value::Str(Cow::Owned(id_hex::<16>(&s.trace_id))),
         Field::SpanSpanId => Value::SpanId(id8(&s.span_id)),
-        Field::SpanSpanIdString => Value::Str(Cow::Owned(id_hex(&s.span_id))),
+        Field::SpanSpanIdString => Value::Str(Cow::Owned(id_hex::<8>(&s.span_id))),
         Field::SpanParentSpanId => Value::SpanId(id8(&s.parent_span_id)),
-        Field::SpanParentSpanIdString => Value::Str(Cow::Owned(id_hex(&s.parent_span_id))),
+        Field::SpanParentSpanIdString => Value::Str(Cow::Owned(id_hex::<8>(&s.parent_span_id))),
         Field::SpanTraceState => Value::Str(Cow::Borrowed(&s.trace_state)),
         Field::SpanName => Value::Str(Cow::Borrowed(&s.name)),
         Field::SpanKind => Value::Int(i64::from(s.kind)),
