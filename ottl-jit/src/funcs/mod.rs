@@ -9,6 +9,8 @@ mod append;
 mod base64_decode;
 mod concat;
 mod convert_case;
+mod convert_gauge_to_sum;
+mod convert_sum_to_gauge;
 mod delete_key;
 mod delete_matching_keys;
 mod double;
@@ -43,6 +45,7 @@ mod replace_all_matches;
 mod replace_all_patterns;
 mod replace_match;
 mod replace_pattern;
+mod scale_metric;
 mod set;
 mod slice_to_map;
 mod sort;
@@ -83,6 +86,8 @@ use Implementation::{Converter as C, Editor as E};
 /// Every implemented function, by its upstream name.
 pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("append", E(append::run)),
+    ("convert_gauge_to_sum", E(convert_gauge_to_sum::run)),
+    ("convert_sum_to_gauge", E(convert_sum_to_gauge::run)),
     ("delete_key", E(delete_key::run)),
     ("delete_matching_keys", E(delete_matching_keys::run)),
     ("flatten", E(flatten::run)),
@@ -94,6 +99,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("replace_all_patterns", E(replace_all_patterns::run)),
     ("replace_match", E(replace_match::run)),
     ("replace_pattern", E(replace_pattern::run)),
+    ("scale_metric", E(scale_metric::run)),
     ("set", E(set::run)),
     ("truncate_all", E(truncate_all::run)),
     ("Base64Decode", C(base64_decode::run)),
