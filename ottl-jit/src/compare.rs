@@ -53,7 +53,7 @@ fn ordering(a: &Value<'_>, b: &Value<'_>) -> Cmp {
         (V::Float(x), V::Float(y)) => float(*x, *y),
         (V::Str(x), V::Str(y)) => Cmp::Ordered(x.as_bytes().cmp(y.as_bytes())),
         (V::Bytes(x), V::Bytes(y)) => Cmp::Ordered(x.as_ref().cmp(y.as_ref())),
-        (V::Time(x), V::Time(y)) => Cmp::Ordered(x.unix_nanos.cmp(&y.unix_nanos)),
+        (V::Time(x), V::Time(y)) => Cmp::Ordered(x.instant().cmp(&y.instant())),
         (V::Duration(x), V::Duration(y)) => Cmp::Ordered(x.cmp(y)),
         (V::Map(x), V::Map(y)) => Cmp::EqualityOnly(maps_equal(x, y)),
         (V::TraceId(x), V::TraceId(y)) => Cmp::EqualityOnly(x == y),

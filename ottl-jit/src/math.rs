@@ -64,13 +64,9 @@ fn float(x: f64, op: MathOp, y: f64) -> Result<Value<'static>, MathError> {
 
 fn time(t: Time, op: MathOp, rhs: &Value<'_>) -> Result<Value<'static>, MathError> {
     match (op, rhs) {
-        (MathOp::Sub, Value::Time(u)) => Ok(Value::Duration(t.unix_nanos.saturating_sub(u.unix_nanos))),
-        (MathOp::Add, Value::Duration(d)) => {
-            Ok(Value::Time(Time { unix_nanos: t.unix_nanos.wrapping_add(*d), ..t }))
-        }
-        (MathOp::Sub, Value::Duration(d)) => {
-            Ok(Value::Time(Time { unix_nanos: t.unix_nanos.wrapping_sub(*d), ..t }))
-        }
+        (MathOp::Sub, Value::Time(u)) => Ok(Value::Duration(t.since(*u))),
+        (MathOp::Add, Value::Duration(d)) => Ok(Value::Time(t.add_duration(*d))),
+        (MathOp::Sub, Value::Duration(d)) => Ok(Value::Time(t.add_duration(d.wrapping_neg()))),
         (MathOp::Add | MathOp::Sub, other) => Err(MathError(format!(
             "time.Time and {} are not compatible for this operation",
             type_name(other)
@@ -83,9 +79,7 @@ fn duration(d: i64, op: MathOp, rhs: &Value<'_>) -> Result<Value<'static>, MathE
     match (op, rhs) {
         (MathOp::Add, Value::Duration(e)) => Ok(Value::Duration(d.wrapping_add(*e))),
         (MathOp::Sub, Value::Duration(e)) => Ok(Value::Duration(d.wrapping_sub(*e))),
-        (MathOp::Add, Value::Time(t)) => {
-            Ok(Value::Time(Time { unix_nanos: t.unix_nanos.wrapping_add(d), ..*t }))
-        }
+        (MathOp::Add, Value::Time(t)) => Ok(Value::Time(t.add_duration(d))),
         (MathOp::Add | MathOp::Sub, other) => Err(MathError(format!(
             "time.Duration and {} are not compatible for this operation",
             type_name(other)

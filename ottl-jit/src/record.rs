@@ -262,7 +262,7 @@ pub struct PathError(pub String);
 const EMPTY_MAP: &[KeyValue] = &[];
 
 fn time(nanos: u64) -> Value<'static> {
-    Value::Time(Time { unix_nanos: nanos.cast_signed(), offset_secs: 0 })
+    Value::Time(Time::from_unix_nanos(nanos.cast_signed()))
 }
 
 fn id16(b: &[u8]) -> [u8; 16] {
@@ -598,7 +598,7 @@ fn log_get(l: &LogRecord, field: Field) -> Value<'_> {
 
 fn set_time(slot: &mut u64, v: &Value<'_>) {
     if let Value::Time(t) = v {
-        *slot = t.unix_nanos.cast_unsigned();
+        *slot = t.unix_nanos().cast_unsigned();
     }
 }
 

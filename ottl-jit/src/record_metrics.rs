@@ -60,7 +60,7 @@ pub fn data_point_count(metric: &Metric) -> usize {
 }
 
 fn time(nanos: u64) -> Value<'static> {
-    Value::Time(Time { unix_nanos: nanos.cast_signed(), offset_secs: 0 })
+    Value::Time(Time::from_unix_nanos(nanos.cast_signed()))
 }
 
 fn u64_int(n: u64) -> Value<'static> {
@@ -203,8 +203,8 @@ pub fn dp_set(metric: &mut Metric, index: usize, field: Field, v: &Value<'_>) {
     match (field, v) {
         (Field::DpStartTimeUnixNano, Value::Int(n)) => *start = n.cast_unsigned(),
         (Field::DpTimeUnixNano, Value::Int(n)) => *at = n.cast_unsigned(),
-        (Field::DpStartTime, Value::Time(x)) => *start = x.unix_nanos.cast_unsigned(),
-        (Field::DpTime, Value::Time(x)) => *at = x.unix_nanos.cast_unsigned(),
+        (Field::DpStartTime, Value::Time(x)) => *start = x.unix_nanos().cast_unsigned(),
+        (Field::DpTime, Value::Time(x)) => *at = x.unix_nanos().cast_unsigned(),
         #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "Go's uint32(int64)")]
         (Field::DpFlags, Value::Int(n)) => *flags = *n as u32,
         _ => set_kind_field(point, field, v),

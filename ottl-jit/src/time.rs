@@ -34,7 +34,7 @@ pub struct Parts {
 
 /// Splits a time into calendar fields.
 pub fn parts(t: Time) -> Parts {
-    let local = t.unix_nanos.div_euclid(1_000_000_000) + i64::from(t.offset_secs);
+    let local = t.secs + i64::from(t.offset_secs);
     let days = local.div_euclid(86_400);
     let secs = local.rem_euclid(86_400);
     let (year, month, day) = civil(days);
@@ -45,7 +45,7 @@ pub fn parts(t: Time) -> Parts {
         hour: secs / 3600,
         minute: secs / 60 % 60,
         second: secs % 60,
-        nanosecond: t.unix_nanos.rem_euclid(1_000_000_000),
+        nanosecond: i64::from(t.nanos),
         // 1970-01-01 was a Thursday.
         weekday: (days + 4).rem_euclid(7),
     }
@@ -60,16 +60,15 @@ pub fn truncate(t: Time, d: i64) -> Time {
     if d <= 0 {
         return t;
     }
-    let since_zero = i128::from(t.unix_nanos) + ZERO_TO_UNIX_SECS * 1_000_000_000;
-    let truncated = since_zero - since_zero.rem_euclid(i128::from(d));
-    let unix = truncated - ZERO_TO_UNIX_SECS * 1_000_000_000;
-    Time { unix_nanos: i64::try_from(unix).unwrap_or(t.unix_nanos), ..t }
+    let since_zero = (i128::from(t.secs) + ZERO_TO_UNIX_SECS) * 1_000_000_000 + i128::from(t.nanos);
+    let remainder = since_zero.rem_euclid(i128::from(d));
+    t.add_duration(i64::try_from(-remainder).unwrap_or(0))
 }
 
 /// Go's `time.RFC3339Nano` layout: `2006-01-02T15:04:05.999999999Z07:00`.
 pub fn rfc3339_nano(t: Time) -> String {
-    let local = t.unix_nanos.div_euclid(1_000_000_000) + i64::from(t.offset_secs);
-    let nanos = t.unix_nanos.rem_euclid(1_000_000_000);
+    let local = t.secs + i64::from(t.offset_secs);
+    let nanos = t.nanos;
     let (y, mo, d) = civil(local.div_euclid(86_400));
     let secs = local.rem_euclid(86_400);
     let mut out = format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
@@ -94,7 +93,7 @@ mod tests {
 
     #[test]
     fn formats_rfc3339_nano() {
-        let t = |n, o| rfc3339_nano(Time { unix_nanos: n, offset_secs: o });
+        let t = |n, o| rfc3339_nano(Time { offset_secs: o, ..Time::from_unix_nanos(n) });
         assert_eq!(t(0, 0), "1970-01-01T00:00:00Z");
         assert_eq!(t(1_581_452_772_000_000_321, 0), "2020-02-11T20:26:12.000000321Z");
         assert_eq!(t(-1, 0), "1969-12-31T23:59:59.999999999Z");
@@ -103,11 +102,11 @@ mod tests {
 
     #[test]
     fn parts_and_truncation() {
-        let t = Time { unix_nanos: 1_581_452_772_000_000_321, offset_secs: 0 };
+        let t = Time::from_unix_nanos(1_581_452_772_000_000_321);
         let p = parts(t);
         assert_eq!((p.year, p.month, p.day, p.hour, p.minute, p.second), (2020, 2, 11, 20, 26, 12));
         assert_eq!((p.nanosecond, p.weekday), (321, 2), "2020-02-11 was a Tuesday");
-        assert_eq!(truncate(t, 1_000_000_000).unix_nanos, 1_581_452_772_000_000_000);
-        assert_eq!(truncate(t, 7 * 3_600_000_000_000).unix_nanos % 3_600_000_000_000, 0);
+        assert_eq!(truncate(t, 1_000_000_000).unix_nanos(), 1_581_452_772_000_000_000);
+        assert_eq!(truncate(t, 7 * 3_600_000_000_000).unix_nanos() % 3_600_000_000_000, 0);
     }
 }

@@ -9,11 +9,51 @@ use std::borrow::Cow;
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 
-/// A Go `time.Time`: nanoseconds since the Unix epoch and the zone's offset from UTC.
+/// A Go `time.Time`: seconds since the Unix epoch, the nanosecond within that second and the
+/// zone's offset from UTC. Seconds and nanoseconds are separate, as in Go, so years far from
+/// 1970 (`Time("10", "%M")` is in year 0) are representable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Time {
-    pub unix_nanos: i64,
+    pub secs: i64,
+    /// Always in `0..1_000_000_000`.
+    pub nanos: u32,
     pub offset_secs: i32,
+}
+
+const NANOS_PER_SEC: i64 = 1_000_000_000;
+
+impl Time {
+    /// `time.Unix(0, n).UTC()`.
+    pub fn from_unix_nanos(n: i64) -> Time {
+        let nanos = u32::try_from(n.rem_euclid(NANOS_PER_SEC)).unwrap_or(0);
+        Time { secs: n.div_euclid(NANOS_PER_SEC), nanos, offset_secs: 0 }
+    }
+
+    /// `t.UnixNano()`: wraps outside the years 1678–2262, as Go's does.
+    pub fn unix_nanos(self) -> i64 {
+        self.secs.wrapping_mul(NANOS_PER_SEC).wrapping_add(i64::from(self.nanos))
+    }
+
+    /// `t.Add(d)`.
+    #[must_use]
+    pub fn add_duration(self, d: i64) -> Time {
+        let total = i128::from(self.nanos) + i128::from(d % NANOS_PER_SEC);
+        let carry = i64::try_from(total.div_euclid(i128::from(NANOS_PER_SEC))).unwrap_or(0);
+        let nanos = u32::try_from(total.rem_euclid(i128::from(NANOS_PER_SEC))).unwrap_or(0);
+        Time { secs: self.secs.wrapping_add(d / NANOS_PER_SEC).wrapping_add(carry), nanos, ..self }
+    }
+
+    /// `t.Sub(u)`: saturates at the duration range, as Go's does.
+    pub fn since(self, u: Time) -> i64 {
+        let d = (i128::from(self.secs) - i128::from(u.secs)) * i128::from(NANOS_PER_SEC)
+            + (i128::from(self.nanos) - i128::from(u.nanos));
+        i64::try_from(d).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    /// The instant, for ordering (the zone does not matter).
+    pub fn instant(self) -> (i64, u32) {
+        (self.secs, self.nanos)
+    }
 }
 
 /// One value.

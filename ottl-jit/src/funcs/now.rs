@@ -8,6 +8,6 @@ pub fn run<'a>(_: &'a CCall, _: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|e| Error(format!("the clock is before 1970: {e}")))?;
-    let nanos = i64::try_from(since.as_nanos()).unwrap_or(i64::MAX);
-    Ok(Value::Time(Time { unix_nanos: nanos, offset_secs: 0 }))
+    let secs = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
+    Ok(Value::Time(Time { secs, nanos: since.subsec_nanos(), offset_secs: 0 }))
 }

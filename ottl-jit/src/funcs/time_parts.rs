@@ -8,7 +8,9 @@ use crate::value::Value;
 
 fn unix<'a>(call: &'a CCall, rec: &'a Record<'_>, per_second: i64) -> Result<Value<'a>, Error> {
     let t = call.time(0, rec)?;
-    Ok(Value::Int(t.unix_nanos.div_euclid(1_000_000_000 / per_second)))
+    // Go: seconds * per_second + nanos / (1e9 / per_second), wrapping.
+    let sub = i64::from(t.nanos) / (1_000_000_000 / per_second);
+    Ok(Value::Int(t.secs.wrapping_mul(per_second).wrapping_add(sub)))
 }
 
 pub fn unix_seconds<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
