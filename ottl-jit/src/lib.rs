@@ -11,6 +11,7 @@ pub mod json;
 pub mod math;
 pub mod record;
 mod record_metrics;
+mod strptime;
 pub mod testfile;
 pub mod time;
 pub mod value;

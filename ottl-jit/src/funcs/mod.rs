@@ -20,6 +20,7 @@ mod extract_patterns;
 mod flatten;
 mod fnv;
 mod format;
+mod format_time;
 pub(crate) mod glob;
 mod has_attr_on_datapoint;
 mod hashes;
@@ -52,6 +53,7 @@ mod sort;
 mod split;
 mod string;
 mod substring;
+mod time;
 mod time_parts;
 mod to_case;
 mod to_key_value_string;
@@ -111,6 +113,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("ExtractPatterns", C(extract_patterns::run)),
     ("FNV", C(fnv::run)),
     ("Format", C(format::run)),
+    ("FormatTime", C(format_time::run)),
     ("Hex", C(hex::run)),
     ("Hour", C(time_parts::hour)),
     ("Hours", C(duration_parts::hours)),
@@ -153,6 +156,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Split", C(split::run)),
     ("String", C(string::run)),
     ("Substring", C(substring::run)),
+    ("Time", C(time::run)),
     ("ToCamelCase", C(convert_case::to_camel)),
     ("ToKeyValueString", C(to_key_value_string::run)),
     ("ToLowerCase", C(to_case::lower)),

@@ -155,6 +155,22 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
             .ok_or_else(|| Unsupported(format!("invalid glob pattern {glob:?} for {}", c.sig.name)))?;
         args[1] = CArg::Regex(Arc::new(re));
     }
+    if matches!(c.sig.name, "Time" | "FormatTime") {
+        if let Some(CArg::Str(layout)) = args.get(1) {
+            crate::strptime::supported(layout).map_err(Unsupported)?;
+        }
+        let location = match args.get(2) {
+            Some(CArg::Str(l)) if c.sig.name == "Time" => Some(l.as_ref()),
+            _ => None,
+        };
+        if location.is_some_and(|l| l != "UTC")
+            || (c.sig.name == "Time" && matches!(args.get(3), Some(CArg::Str(_))))
+        {
+            return Err(Unsupported(
+                "the interpreter supports `Time` without a location (or `UTC`) and without a locale".into(),
+            ));
+        }
+    }
     if c.sig.name == "flatten" && !matches!(args.get(3), None | Some(CArg::Absent)) {
         return Err(Unsupported(
             "the interpreter does not implement `flatten` with `resolveConflicts` yet".into(),
