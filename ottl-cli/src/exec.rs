@@ -9,6 +9,7 @@ use ottl_jit::exec::{self, Hooks, Payload, Program};
 use ottl_jit::interp::{self, CStatement, ErrorMode, Outcome, StatementError};
 use ottl_jit::record::Record;
 use ottl_jit::testfile::{self, Verdict};
+use ottl_jit::value::Value;
 use ottl_types::check::{Component, Env};
 use ottl_types::context::ContextId;
 use ottl_types::paths::PathMode;
@@ -185,13 +186,76 @@ pub fn eval(args: &EvalArgs) -> Result<ExitCode, String> {
         None => empty_payload(ctx)?,
     };
     check_payload_context(&payload, ctx)?;
-    let value = first_record(&mut payload, ctx, &mut |rec| {
-        expr.eval(rec).map(|v| v.to_any()).map_err(|e| e.to_string())
+    let value = first_record(&mut payload, ctx, &mut |rec| match expr.eval(rec) {
+        // Times, durations and ids have no AnyValue form: show them as their string form.
+        Ok(v) => Ok(match (&v, v.to_any()) {
+            (Value::Nil, _) => Ok(None),
+            (_, Some(any)) => Ok(Some(any)),
+            (other, None) => Err((other.go_type(), display(other))),
+        }),
+        Err(e) => Err(e.to_string()),
     })
     .ok_or("the input has no record for this context")??;
-    let json = serde_json::to_string_pretty(&value.unwrap_or_default()).map_err(|e| e.to_string())?;
+    let any = match value {
+        Ok(any) => any.unwrap_or_default(),
+        Err((go_type, text)) => {
+            eprintln!("note: a {go_type} has no OTLP AnyValue form; printed as its string form");
+            opentelemetry_proto::tonic::common::v1::AnyValue {
+                value: Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(text)),
+            }
+        }
+    };
+    let json = serde_json::to_string_pretty(&any).map_err(|e| e.to_string())?;
     print_stdout(&json);
     Ok(ExitCode::SUCCESS)
+}
+
+/// How Go prints a time (RFC 3339), a duration (`1h2m3.5s`) or an id (hex).
+fn display(v: &Value<'_>) -> String {
+    match v {
+        Value::Time(t) => ottl_jit::time::rfc3339_nano(*t),
+        Value::Duration(d) => go_duration(*d),
+        Value::TraceId(id) => ottl_jit::interp::args::hex(id),
+        Value::SpanId(id) => ottl_jit::interp::args::hex(id),
+        other => other.go_type().to_string(),
+    }
+}
+
+/// Go's `time.Duration.String()`.
+fn go_duration(d: i64) -> String {
+    let (sign, n) = if d < 0 { ("-", d.unsigned_abs()) } else { ("", d.unsigned_abs()) };
+    if n == 0 {
+        return "0s".into();
+    }
+    if n < 1_000_000_000 {
+        let (unit, div) = if n < 1_000 {
+            ("ns", 1)
+        } else if n < 1_000_000 {
+            ("\u{b5}s", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{sign}{}{unit}", trim_fraction(n, div));
+    }
+    let (h, rest) = (n / 3_600_000_000_000, n % 3_600_000_000_000);
+    let (m, ns) = (rest / 60_000_000_000, rest % 60_000_000_000);
+    let secs = trim_fraction(ns, 1_000_000_000);
+    match (h, m) {
+        (0, 0) => format!("{sign}{secs}s"),
+        (0, m) => format!("{sign}{m}m{secs}s"),
+        (h, m) => format!("{sign}{h}h{m}m{secs}s"),
+    }
+}
+
+/// `n / div` with the fraction's trailing zeros dropped (`1.5`, `2`).
+fn trim_fraction(n: u64, div: u64) -> String {
+    let (whole, frac) = (n / div, n % div);
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = div.to_string().len() - 1;
+    let frac = format!("{frac:0width$}");
+    format!("{whole}.{}", frac.trim_end_matches('0'))
 }
 
 /// A payload with one empty record of the context's kind.
