@@ -61,6 +61,7 @@ mod trim;
 mod truncate_all;
 mod truncate_time;
 mod unix;
+mod url;
 mod uuid;
 
 /// An editor: changes the record.
@@ -169,6 +170,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("UnixMilli", C(time_parts::unix_milli)),
     ("UnixNano", C(time_parts::unix_nano)),
     ("UnixSeconds", C(time_parts::unix_seconds)),
+    ("URL", C(url::run)),
     ("UUID", C(uuid::run)),
     ("Weekday", C(time_parts::weekday)),
     ("Year", C(time_parts::year)),
