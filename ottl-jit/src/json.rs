@@ -155,6 +155,12 @@ fn string(out: &mut String, s: &str) {
 /// Go's float formatting for JSON and `AsString`: shortest digits, exponent form outside
 /// `[1e-6, 1e21)`, exponents without leading zeros (`1e-07` is written `1e-7`).
 pub fn float(f: f64) -> String {
+    shortest(f, 1e-6, 1)
+}
+
+/// Shortest-digit float formatting: plain inside `[lower, 1e21)`, otherwise `<mantissa>e±<exp>`
+/// with the exponent zero-padded to `exp_width` digits (Go's `%v` uses 1e-4 and 2; JSON 1e-6 and 1).
+pub(crate) fn shortest(f: f64, lower: f64, exp_width: usize) -> String {
     if f.is_nan() {
         return "NaN".into();
     }
@@ -162,11 +168,11 @@ pub fn float(f: f64) -> String {
         return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
     }
     let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+    if abs != 0.0 && !(lower..1e21).contains(&abs) {
         let s = format!("{f:e}");
         let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
         let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
-        return format!("{mantissa}e{sign}{digits}");
+        return format!("{mantissa}e{sign}{digits:0>exp_width$}");
     }
     let s = format!("{f}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)

@@ -181,21 +181,7 @@ fn type_name(v: &Value<'_>) -> &'static str {
 /// Go's `%g`/`%v` for a float64: shortest digits, exponent form with at least two exponent
 /// digits when the exponent is < -4 or >= 21.
 fn go_g(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
-    }
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-4..1e21).contains(&abs) {
-        let s = format!("{f:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
-        return format!("{mantissa}e{sign}{digits:0>2}");
-    }
-    let s = format!("{f}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    crate::json::shortest(f, 1e-4, 2)
 }
 
 /// Go's `%e` with a precision: `1.500000e+00`.
