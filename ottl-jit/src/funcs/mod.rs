@@ -183,12 +183,15 @@ pub fn lookup(name: &str) -> Option<Implementation> {
 }
 
 /// Applies a `FunctionGetter` converter (`SHA256` in `replace_pattern(..., SHA256)`) to a string.
-pub(crate) fn apply_function(f: Implementation, name: &'static str, input: &str) -> Result<String, Error> {
+pub(crate) fn apply_function(
+    f: Implementation,
+    sig: &'static ottl_types::functions::Signature,
+    input: &str,
+) -> Result<String, Error> {
     use crate::interp::{CArg, CExpr};
     let Implementation::Converter(convert) = f else {
-        return Err(Error(format!("{name} is not a converter")));
+        return Err(Error(format!("{} is not a converter", sig.name)));
     };
-    let sig = ottl_types::functions::lookup(name).ok_or_else(|| Error(format!("unknown function {name}")))?;
     let call = CCall {
         sig,
         implementation: f,

@@ -25,7 +25,7 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
 pub(super) fn replacement(call: &CCall, index: usize, rec: &Record<'_>) -> Result<String, Error> {
     let replacement = call.string(index, rec)?;
     let Some((sig, f)) = call.function(index + 1) else { return Ok(replacement.into_owned()) };
-    let value = super::apply_function(*f, sig.name, &replacement)?;
+    let value = super::apply_function(*f, sig, &replacement)?;
     let format = if call.is_given(index + 2) { Some(call.string(index + 2, rec)?) } else { None };
     Ok(super::format_replacement(format.as_deref(), &value))
 }

@@ -42,7 +42,7 @@ pub(super) fn replace<'s>(
         any = true;
         let mut expanded = String::new();
         caps.expand(replacement, &mut expanded);
-        let value = super::apply_function(*f, sig.name, &expanded)?;
+        let value = super::apply_function(*f, sig, &expanded)?;
         out.push_str(&s[last..m.start()]);
         out.push_str(&super::format_replacement(format, &value));
         last = m.end();
