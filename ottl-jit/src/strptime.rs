@@ -31,25 +31,37 @@ fn expand(layout: &str) -> String {
         .replace("%R", "%H:%M")
 }
 
-/// Whether every directive of `layout` is supported (checked once, when a call compiles).
-pub fn supported(layout: &str) -> Result<(), String> {
+/// A strptime layout, compiled once: literal characters and directives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout(Vec<Piece>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Literal(char),
+    Directive(char),
+}
+
+/// Compiles a layout; an unsupported directive is an error (reported when the call compiles).
+pub fn compile(layout: &str) -> Result<Layout, String> {
     let expanded = expand(layout);
+    let mut pieces = Vec::with_capacity(expanded.len());
     let mut chars = expanded.chars();
     while let Some(c) = chars.next() {
-        if c == '%' {
-            match chars.next() {
-                Some(
-                    'Y' | 'y' | 'm' | 'd' | 'e' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'b' | 'h' | 'B' | 'a'
-                    | 'A' | 'j' | 'z' | 'Z' | '%',
-                ) => {}
-                Some(d) => {
-                    return Err(format!("the interpreter does not support the time directive %{d} yet"));
-                }
-                None => return Err("a time layout cannot end with %".into()),
-            }
+        if c != '%' {
+            pieces.push(Piece::Literal(c));
+            continue;
+        }
+        match chars.next() {
+            Some(
+                d @ ('Y' | 'y' | 'm' | 'd' | 'e' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'b' | 'h' | 'B' | 'a'
+                | 'A' | 'j' | 'z' | 'Z'),
+            ) => pieces.push(Piece::Directive(d)),
+            Some('%') => pieces.push(Piece::Literal('%')),
+            Some(d) => return Err(format!("the interpreter does not support the time directive %{d} yet")),
+            None => return Err("a time layout cannot end with %".into()),
         }
     }
-    Ok(())
+    Ok(Layout(pieces))
 }
 
 struct Parser<'a> {
@@ -103,9 +115,8 @@ struct Fields {
     yday: Option<i64>,
 }
 
-/// Parses `value` with a strptime `layout` (all directives supported, see [`supported`]).
-pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
-    let layout = expand(layout);
+/// Parses `value` with a compiled layout.
+pub fn parse(layout: &Layout, value: &str) -> Result<Time, String> {
     let mut p = Parser { s: value, value };
     let mut f = Fields {
         year: 0,
@@ -119,12 +130,10 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
         pm: None,
         yday: None,
     };
-    let mut chars = layout.chars();
-    while let Some(c) = chars.next() {
-        if c == '%' {
-            directive(chars.next().unwrap_or('%'), &mut p, &mut f)?;
-        } else {
-            p.value = p.value.strip_prefix(c).ok_or_else(|| p.fail())?;
+    for piece in &layout.0 {
+        match *piece {
+            Piece::Directive(d) => directive(d, &mut p, &mut f)?,
+            Piece::Literal(c) => p.value = p.value.strip_prefix(c).ok_or_else(|| p.fail())?,
         }
     }
     if !p.value.is_empty() {
@@ -241,21 +250,22 @@ fn finish(value: &str, f: &Fields) -> Result<Time, String> {
     })
 }
 
-/// Formats a time with a strptime `layout` (all directives supported, see [`supported`]).
-pub fn format(layout: &str, t: Time) -> String {
-    let layout = expand(layout);
+/// Formats a time with a compiled layout, in the time's own zone.
+pub fn format(layout: &Layout, t: Time) -> String {
     let p = crate::time::parts(t);
     let mut out = String::new();
-    let mut chars = layout.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
+    for piece in &layout.0 {
+        let d = match *piece {
+            Piece::Literal(c) => {
+                out.push(c);
+                continue;
+            }
+            Piece::Directive(d) => d,
+        };
         let month = usize::try_from(p.month).unwrap_or(1).clamp(1, 12) - 1;
         let weekday = usize::try_from(p.weekday).unwrap_or(0) % 7;
         let h12 = if p.hour % 12 == 0 { 12 } else { p.hour % 12 };
-        let piece = match chars.next().unwrap_or('%') {
+        let piece = match d {
             'Y' => format!("{:04}", p.year),
             'y' => format!("{:02}", p.year.rem_euclid(100)),
             'm' => format!("{:02}", p.month),
@@ -323,7 +333,16 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{format, parse};
+    use super::{compile, format as format_with, parse as parse_with};
+    use crate::value::Time;
+
+    fn parse(layout: &str, value: &str) -> Result<Time, String> {
+        parse_with(&compile(layout).expect("the layout compiles"), value)
+    }
+
+    fn format(layout: &str, t: Time) -> String {
+        format_with(&compile(layout).expect("the layout compiles"), t)
+    }
 
     #[test]
     fn parses_and_formats() {

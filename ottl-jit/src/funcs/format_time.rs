@@ -8,5 +8,6 @@ use crate::value::Value;
 
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let t = call.time(0, rec)?;
-    Ok(Value::Str(Cow::Owned(crate::strptime::format(call.lit_str(1), t))))
+    let Some(layout) = call.layout(1) else { return Err(Error::new("FormatTime needs a format")) };
+    Ok(Value::Str(Cow::Owned(crate::strptime::format(layout, t))))
 }

@@ -11,5 +11,6 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
     if s.is_empty() {
         return Err(Error::new("time cannot be empty"));
     }
-    crate::strptime::parse(call.lit_str(1), &s).map(Value::Time).map_err(Error)
+    let Some(layout) = call.layout(1) else { return Err(Error::new("Time needs a format")) };
+    crate::strptime::parse(layout, &s).map(Value::Time).map_err(Error)
 }

@@ -36,6 +36,8 @@ pub enum CArg {
     StrList(Vec<Arc<str>>),
     FloatList(Vec<f64>),
     Regex(Arc<regex::Regex>),
+    /// A strptime layout (`Time`, `FormatTime`), compiled once.
+    Layout(Arc<crate::strptime::Layout>),
     Function((&'static Signature, Implementation)),
 }
 
@@ -128,6 +130,14 @@ impl CCall {
     pub fn regex(&self, i: usize) -> Option<&regex::Regex> {
         match self.arg(i) {
             CArg::Regex(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// A compiled strptime layout argument.
+    pub fn layout(&self, i: usize) -> Option<&crate::strptime::Layout> {
+        match self.arg(i) {
+            CArg::Layout(l) => Some(l),
             _ => None,
         }
     }

@@ -157,7 +157,7 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
     }
     if matches!(c.sig.name, "Time" | "FormatTime") {
         if let Some(CArg::Str(layout)) = args.get(1) {
-            crate::strptime::supported(layout).map_err(Unsupported)?;
+            args[1] = CArg::Layout(Arc::new(crate::strptime::compile(layout).map_err(Unsupported)?));
         }
         let location = match args.get(2) {
             Some(CArg::Str(l)) if c.sig.name == "Time" => Some(l.as_ref()),
