@@ -192,7 +192,15 @@ fn record<'r>(
     scope_schema_url: &'r mut String,
     item: Item<'r>,
 ) -> Record<'r> {
-    Record { resource, resource_schema_url, scope, scope_schema_url, item, cache: Vec::new() }
+    Record {
+        resource,
+        resource_schema_url,
+        scope,
+        scope_schema_url,
+        item,
+        cache: Vec::new(),
+        appended: Vec::new(),
+    }
 }
 
 fn visit_logs(
@@ -271,14 +279,26 @@ fn visit_metrics(
                 f(&mut record(resource, rurl, scope, surl, Item::None))?;
                 continue;
             }
-            for metric in &mut sm.metrics {
+            // Indexed, because statements may append metrics that this loop then visits too.
+            let mut i = 0;
+            while i < sm.metrics.len() {
+                let mut appended = Vec::new();
+                let metric = &mut sm.metrics[i];
                 if ctx == ContextId::DataPoint {
                     for index in 0..crate::record_metrics::data_point_count(metric) {
-                        f(&mut record(resource, rurl, scope, surl, Item::DataPoint { metric, index }))?;
+                        let mut rec = record(resource, rurl, scope, surl, Item::DataPoint { metric, index });
+                        let done = f(&mut rec);
+                        appended.append(&mut rec.appended);
+                        done?;
                     }
                 } else {
-                    f(&mut record(resource, rurl, scope, surl, Item::Metric(metric)))?;
+                    let mut rec = record(resource, rurl, scope, surl, Item::Metric(metric));
+                    let done = f(&mut rec);
+                    appended.append(&mut rec.appended);
+                    done?;
                 }
+                sm.metrics.extend(appended);
+                i += 1;
             }
         }
     }

@@ -28,6 +28,10 @@ pub struct Record<'r> {
     pub item: Item<'r>,
     /// The per-record `cache` map.
     pub cache: Vec<KeyValue>,
+    /// Metrics a statement added to this record's scope (`copy_metric`, `extract_sum_metric`):
+    /// appended to the scope's metric list once the record is done, so later iterations visit
+    /// them, as upstream's loop over a growing slice does.
+    pub appended: Vec<Metric>,
 }
 
 /// The telemetry item itself (none for the resource and scope contexts).

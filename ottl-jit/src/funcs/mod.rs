@@ -11,11 +11,13 @@ mod concat;
 mod convert_case;
 mod convert_gauge_to_sum;
 mod convert_sum_to_gauge;
+mod copy_metric;
 mod delete_key;
 mod delete_matching_keys;
 mod double;
 mod duration;
 mod duration_parts;
+mod extract_metric;
 mod extract_patterns;
 mod flatten;
 mod fnv;
@@ -91,8 +93,11 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("append", E(append::run)),
     ("convert_gauge_to_sum", E(convert_gauge_to_sum::run)),
     ("convert_sum_to_gauge", E(convert_sum_to_gauge::run)),
+    ("copy_metric", E(copy_metric::run)),
     ("delete_key", E(delete_key::run)),
     ("delete_matching_keys", E(delete_matching_keys::run)),
+    ("extract_count_metric", E(extract_metric::count)),
+    ("extract_sum_metric", E(extract_metric::sum)),
     ("flatten", E(flatten::run)),
     ("keep_keys", E(keep_keys::run)),
     ("keep_matching_keys", E(keep_matching_keys::run)),
@@ -207,6 +212,7 @@ pub(crate) fn apply_function(
         scope_schema_url: &mut ss,
         item: crate::record::Item::None,
         cache: std::mem::take(&mut cache),
+        appended: Vec::new(),
     };
     match convert(&call, &rec)? {
         Value::Str(s) => Ok(s.into_owned()),
