@@ -11,6 +11,7 @@ mod concat;
 mod convert_case;
 mod convert_gauge_to_sum;
 mod convert_sum_to_gauge;
+mod convert_summary_val_to_sum;
 mod copy_metric;
 mod delete_key;
 mod delete_matching_keys;
@@ -93,6 +94,8 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("append", E(append::run)),
     ("convert_gauge_to_sum", E(convert_gauge_to_sum::run)),
     ("convert_sum_to_gauge", E(convert_sum_to_gauge::run)),
+    ("convert_summary_count_val_to_sum", E(convert_summary_val_to_sum::count)),
+    ("convert_summary_sum_val_to_sum", E(convert_summary_val_to_sum::sum)),
     ("copy_metric", E(copy_metric::run)),
     ("delete_key", E(delete_key::run)),
     ("delete_matching_keys", E(delete_matching_keys::run)),
