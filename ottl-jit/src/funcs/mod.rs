@@ -13,6 +13,7 @@ mod convert_gauge_to_sum;
 mod convert_sum_to_gauge;
 mod convert_summary_val_to_sum;
 mod copy_metric;
+pub(crate) mod decode;
 mod delete_key;
 mod delete_matching_keys;
 mod double;
@@ -117,6 +118,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Concat", C(concat::run)),
     ("ConvertCase", C(convert_case::run)),
     ("Day", C(time_parts::day)),
+    ("Decode", C(decode::run)),
     ("Double", C(double::run)),
     ("Duration", C(duration::run)),
     ("ExtractPatterns", C(extract_patterns::run)),

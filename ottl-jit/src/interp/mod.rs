@@ -171,6 +171,12 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
             ));
         }
     }
+    if c.sig.name == "Decode"
+        && let Some(CArg::Str(encoding)) = args.get(1)
+        && !funcs::decode::supported(encoding)
+    {
+        return Err(Unsupported(format!("the interpreter does not decode the charset {encoding:?} yet")));
+    }
     if c.sig.name == "flatten" && !matches!(args.get(3), None | Some(CArg::Absent)) {
         return Err(Unsupported(
             "the interpreter does not implement `flatten` with `resolveConflicts` yet".into(),

@@ -1,0 +1,89 @@
+//! `Decode(target, encoding)`: base64 in its four Go variants (`base64`, `base64-raw`,
+//! `base64-url`, `base64-raw-url`), or a charset: `utf-8`, `us-ascii`/`ascii`, `iso-8859-1`/
+//! `latin1` (other IANA charsets are rejected when the call compiles, until a charset table is
+//! added). Bytes that do not decode become U+FFFD, as Go's decoders write them.
+
+use std::borrow::Cow;
+
+use crate::interp::{CCall, Error};
+use crate::record::Record;
+use crate::value::Value;
+
+/// The encodings this implementation knows, for the compile-time check.
+pub fn supported(encoding: &str) -> bool {
+    matches!(
+        encoding.to_ascii_lowercase().as_str(),
+        "base64"
+            | "base64-raw"
+            | "base64-url"
+            | "base64-raw-url"
+            | "utf-8"
+            | "utf8"
+            | "us-ascii"
+            | "ascii"
+            | "iso-8859-1"
+            | "latin1"
+    )
+}
+
+pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
+    let bytes: Cow<'_, [u8]> = match call.value(0, rec)? {
+        Value::Str(Cow::Borrowed(s)) => Cow::Borrowed(s.as_bytes()),
+        Value::Str(Cow::Owned(s)) => Cow::Owned(s.into_bytes()),
+        Value::Bytes(b) => b,
+        other => {
+            return Err(Error(format!("unsupported type provided to Decode function: {}", other.go_type())));
+        }
+    };
+    let encoding = call.lit_str(1).to_ascii_lowercase();
+    let out = match encoding.as_str() {
+        "base64" => base64(&bytes, false, true)?,
+        "base64-raw" => base64(&bytes, false, false)?,
+        "base64-url" => base64(&bytes, true, true)?,
+        "base64-raw-url" => base64(&bytes, true, false)?,
+        "us-ascii" | "ascii" => {
+            bytes.iter().map(|&b| if b < 0x80 { char::from(b) } else { '\u{fffd}' }).collect()
+        }
+        "iso-8859-1" | "latin1" => bytes.iter().map(|&b| char::from(b)).collect(),
+        _ => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    Ok(Value::Str(Cow::Owned(out)))
+}
+
+/// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`, as a (lossy UTF-8) string.
+fn base64(input: &[u8], url: bool, padded: bool) -> Result<String, Error> {
+    let digits: Vec<u8> = input.iter().copied().filter(|b| *b != b'\r' && *b != b'\n').collect();
+    let body = if padded {
+        if !digits.len().is_multiple_of(4) {
+            return Err(Error(format!("illegal base64 data at input byte {}", digits.len() / 4 * 4)));
+        }
+        let pad = digits.iter().rev().take_while(|b| **b == b'=').count().min(2);
+        &digits[..digits.len() - pad]
+    } else {
+        &digits[..]
+    };
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for (i, &c) in body.iter().enumerate() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' if !url => 62,
+            b'/' if !url => 63,
+            b'-' if url => 62,
+            b'_' if url => 63,
+            _ => return Err(Error(format!("illegal base64 data at input byte {i}"))),
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).unwrap_or(0));
+        }
+    }
+    if body.len() % 4 == 1 {
+        return Err(Error(format!("illegal base64 data at input byte {}", body.len() - 1)));
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
