@@ -51,7 +51,7 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
 }
 
 /// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`, as a (lossy UTF-8) string.
-fn base64(input: &[u8], url: bool, padded: bool) -> Result<String, Error> {
+pub(crate) fn base64(input: &[u8], url: bool, padded: bool) -> Result<String, Error> {
     let digits: Vec<u8> = input.iter().copied().filter(|b| *b != b'\r' && *b != b'\n').collect();
     let body = if padded {
         if !digits.len().is_multiple_of(4) {
