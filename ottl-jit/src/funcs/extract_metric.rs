@@ -1,9 +1,9 @@
 //! `extract_sum_metric(monotonic)` and `extract_count_metric(monotonic)` (transform processor,
 //! metric context): from a histogram, exponential histogram or summary, a new sum metric named
 //! `<name>_sum` (double points from each point's sum; histogram points without a sum are
-//! skipped) or `<name>_count` (int points from each count), with the source's attributes,
-//! timestamps, description, unit and temporality (a summary's is cumulative). Appended to the
-//! scope only when it has points.
+//! skipped) or `<name>_count` (int points from each count, unit `1`), with the source's
+//! attributes, timestamps, description, unit and temporality (a summary's is cumulative).
+//! Appended to the scope only when it has points.
 
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::metrics::v1::{
@@ -108,7 +108,8 @@ fn extract(
     let new = Metric {
         name: format!("{}{suffix}", metric.name),
         description: metric.description.clone(),
-        unit: metric.unit.clone(),
+        // A count has no unit of its own: upstream sets "1".
+        unit: if sums { metric.unit.clone() } else { "1".to_string() },
         data: Some(Data::Sum(Sum {
             data_points,
             aggregation_temporality: temporality,
