@@ -38,46 +38,29 @@ fn extract(
 ) -> Result<(), Error> {
     let monotonic = call.lit_bool(0).unwrap_or(false);
     let Item::Metric(metric) = &rec.item else { return Ok(()) };
+    // The three point kinds share these fields under the same names.
+    macro_rules! sources {
+        ($points:expr, |$p:ident| $sum:expr) => {
+            $points
+                .iter()
+                .map(|$p| Source {
+                    attributes: &$p.attributes,
+                    start: $p.start_time_unix_nano,
+                    time: $p.time_unix_nano,
+                    count: $p.count,
+                    sum: $sum,
+                })
+                .collect()
+        };
+    }
     let (temporality, points): (i32, Vec<Source<'_>>) = match &metric.data {
-        Some(Data::Histogram(h)) => (
-            h.aggregation_temporality,
-            h.data_points
-                .iter()
-                .map(|p| Source {
-                    attributes: &p.attributes,
-                    start: p.start_time_unix_nano,
-                    time: p.time_unix_nano,
-                    count: p.count,
-                    sum: p.sum,
-                })
-                .collect(),
-        ),
-        Some(Data::ExponentialHistogram(e)) => (
-            e.aggregation_temporality,
-            e.data_points
-                .iter()
-                .map(|p| Source {
-                    attributes: &p.attributes,
-                    start: p.start_time_unix_nano,
-                    time: p.time_unix_nano,
-                    count: p.count,
-                    sum: p.sum,
-                })
-                .collect(),
-        ),
-        Some(Data::Summary(s)) => (
-            AggregationTemporality::Cumulative as i32,
-            s.data_points
-                .iter()
-                .map(|p| Source {
-                    attributes: &p.attributes,
-                    start: p.start_time_unix_nano,
-                    time: p.time_unix_nano,
-                    count: p.count,
-                    sum: Some(p.sum),
-                })
-                .collect(),
-        ),
+        Some(Data::Histogram(h)) => (h.aggregation_temporality, sources!(h.data_points, |p| p.sum)),
+        Some(Data::ExponentialHistogram(e)) => {
+            (e.aggregation_temporality, sources!(e.data_points, |p| p.sum))
+        }
+        Some(Data::Summary(s)) => {
+            (AggregationTemporality::Cumulative as i32, sources!(s.data_points, |p| Some(p.sum)))
+        }
         _ => {
             return Err(Error(format!(
                 "{function} requires an input metric of type Histogram, ExponentialHistogram or Summary, got {}",
