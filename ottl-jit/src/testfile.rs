@@ -12,11 +12,12 @@
 //! error: "failed to execute statement: ..."
 //! ```
 //!
-//! Many cases can share one input: `cases:` is a list of `{name, statements, conditions,
+//! Many cases can share one input: `cases:` is a list of `{name, input, statements, conditions,
 //! error_mode, expected | expected_attributes | changed_attributes | unchanged | error}`. `expected_attributes` is
 //! the first record's attributes as a plain map (YAML `1` is an int, `1.0` a double), the rest
 //! of the payload unchanged; `changed_attributes` lists only the attributes set (new keys are
-//! appended, as `pcommon.Map.Put` does); `unchanged: true` expects the input back.
+//! appended, as `pcommon.Map.Put` does); `unchanged: true` expects the input back. A case's own
+//! `input` replaces the file's.
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 use serde::Deserialize;
@@ -28,7 +29,8 @@ use crate::interp::ErrorMode;
 #[serde(deny_unknown_fields)]
 struct TestFile {
     context: String,
-    input: serde_json::Value,
+    #[serde(default)]
+    input: Option<serde_json::Value>,
     /// Where the cases come from (an upstream test, a README example).
     #[serde(default)]
     #[allow(dead_code, reason = "documentation for readers of the fixture")]
@@ -58,6 +60,9 @@ struct TestFile {
 struct Case {
     #[serde(default)]
     name: Option<String>,
+    /// This case's own input, in place of the file's.
+    #[serde(default)]
+    input: Option<serde_json::Value>,
     #[serde(default)]
     error_mode: Option<String>,
     #[serde(default)]
@@ -95,6 +100,7 @@ pub fn run(text: &str) -> Vec<(String, Verdict)> {
             0,
             Case {
                 name: None,
+                input: None,
                 error_mode: t.error_mode.clone(),
                 conditions: t.conditions.clone(),
                 statements: t.statements,
@@ -116,9 +122,12 @@ pub fn run(text: &str) -> Vec<(String, Verdict)> {
                 c.conditions.clone_from(&t.conditions);
             }
             let name = c.name.clone().unwrap_or_else(|| c.statements.join("; "));
-            let verdict = match run_case(&t.context, &t.input, &c) {
-                Ok(()) => Verdict::Pass,
-                Err(why) => Verdict::Fail(why),
+            let verdict = match c.input.as_ref().or(t.input.as_ref()) {
+                None => Verdict::Fail("the case has no `input`, and neither has the file".into()),
+                Some(input) => match run_case(&t.context, input, &c) {
+                    Ok(()) => Verdict::Pass,
+                    Err(why) => Verdict::Fail(why),
+                },
             };
             (name, verdict)
         })

@@ -375,7 +375,8 @@ impl Checker {
             ("aggregate_on_attributes" | "aggregate_on_attribute_value", "aggregation_function") => {
                 &["sum", "mean", "min", "max", "count", "median"]
             }
-            ("convert_exponential_histogram_to_histogram", "distribution_fn") => {
+            // Upstream reads an empty distribution as `random`.
+            ("convert_exponential_histogram_to_histogram", "distribution_fn") if !s.is_empty() => {
                 &["upper", "midpoint", "uniform", "random"]
             }
             _ => &[],
@@ -403,6 +404,15 @@ impl Checker {
                         items.len()
                     );
                     self.diags.push(diag::invalid_literal_value(keys.range, msg));
+                }
+            }
+            "convert_exponential_histogram_to_histogram" => {
+                if let Some(bounds) = literal(1)
+                    && let ValueKind::List(items) = &bounds.kind
+                    && items.is_empty()
+                {
+                    let msg = "explicit bounds cannot be empty".to_string();
+                    self.diags.push(diag::invalid_literal_value(bounds.range, msg));
                 }
             }
             "ParseKeyValue" | "ToKeyValueString" => {

@@ -5,10 +5,12 @@ use crate::interp::{CCall, Error};
 use crate::record::Record;
 use crate::value::Value;
 
+mod aggregate;
 mod append;
 mod base64_decode;
 mod concat;
 mod convert_case;
+mod convert_exponential_histogram;
 mod convert_gauge_to_sum;
 mod convert_sum_to_gauge;
 mod convert_summary_val_to_sum;
@@ -50,6 +52,7 @@ mod replace_all_matches;
 mod replace_all_patterns;
 mod replace_match;
 mod replace_pattern;
+mod route;
 mod scale_metric;
 mod set;
 mod slice_to_map;
@@ -92,7 +95,10 @@ use Implementation::{Converter as C, Editor as E};
 
 /// Every implemented function, by its upstream name.
 pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
+    ("aggregate_on_attribute_value", E(aggregate::on_attribute_value)),
+    ("aggregate_on_attributes", E(aggregate::on_attributes)),
     ("append", E(append::run)),
+    ("convert_exponential_histogram_to_histogram", E(convert_exponential_histogram::run)),
     ("convert_gauge_to_sum", E(convert_gauge_to_sum::run)),
     ("convert_sum_to_gauge", E(convert_sum_to_gauge::run)),
     ("convert_summary_count_val_to_sum", E(convert_summary_val_to_sum::count)),
@@ -111,6 +117,7 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("replace_all_patterns", E(replace_all_patterns::run)),
     ("replace_match", E(replace_match::run)),
     ("replace_pattern", E(replace_pattern::run)),
+    ("route", E(route::run)),
     ("scale_metric", E(scale_metric::run)),
     ("set", E(set::run)),
     ("truncate_all", E(truncate_all::run)),
