@@ -15,6 +15,7 @@ mod strptime;
 pub mod testfile;
 pub mod time;
 pub mod value;
+pub mod xml;
 
 pub use ottl_types as types;
 pub use value::Value;

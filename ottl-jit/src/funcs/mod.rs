@@ -70,6 +70,7 @@ mod truncate_time;
 mod unix;
 mod url;
 mod uuid;
+mod xml;
 
 /// An editor: changes the record.
 pub type EditFn = fn(&CCall, &mut Record<'_>) -> Result<(), Error>;
@@ -192,6 +193,13 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("Weekday", C(time_parts::weekday)),
     ("Year", C(time_parts::year)),
     ("ToUpperCase", C(to_case::upper)),
+    ("ConvertAttributesToElementsXML", C(xml::attributes_to_elements)),
+    ("ConvertTextToElementsXML", C(xml::text_to_elements)),
+    ("GetXML", C(xml::get)),
+    ("InsertXML", C(xml::insert)),
+    ("ParseSimplifiedXML", C(xml::parse_simplified)),
+    ("ParseXML", C(xml::parse_xml)),
+    ("RemoveXML", C(xml::remove)),
 ];
 
 /// The implementation of a function, by name.

@@ -39,6 +39,8 @@ pub enum CArg {
     /// A strptime layout (`Time`, `FormatTime`), compiled once.
     Layout(Arc<crate::strptime::Layout>),
     Function((&'static Signature, Implementation)),
+    /// An XPath (the XML functions), compiled once.
+    XPath(Arc<crate::xml::xpath::Expr>),
 }
 
 fn expected(what: &str, got: &Value<'_>) -> Error {

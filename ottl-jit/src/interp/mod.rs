@@ -171,6 +171,16 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
             ));
         }
     }
+    // XPaths compile once; the two conversions read an empty XPath as their default.
+    let xpath_default = matches!(c.sig.name, "ConvertAttributesToElementsXML" | "ConvertTextToElementsXML");
+    if (xpath_default || matches!(c.sig.name, "GetXML" | "InsertXML" | "RemoveXML"))
+        && let Some(CArg::Str(xpath)) = args.get(1)
+        && !(xpath_default && xpath.is_empty())
+    {
+        let expr =
+            crate::xml::xpath::compile(xpath).map_err(|e| Unsupported(format!("invalid xpath: {e}")))?;
+        args[1] = CArg::XPath(Arc::new(expr));
+    }
     if c.sig.name == "Decode"
         && let Some(CArg::Str(encoding)) = args.get(1)
         && !funcs::decode::supported(encoding)
