@@ -94,6 +94,7 @@ fn check_payload_context(payload: &Payload, ctx: ContextId) -> Result<(), String
         Payload::Metrics(_) => {
             matches!(ctx, ContextId::Metric | ContextId::DataPoint | ContextId::Resource | ContextId::Scope)
         }
+        Payload::Profiles(_) => matches!(ctx, ContextId::Profile | ContextId::Resource | ContextId::Scope),
     };
     if ok { Ok(()) } else { Err(format!("the {} context does not apply to this payload", ctx.name())) }
 }

@@ -220,3 +220,26 @@ fn test_command_reports_passed_and_failed() {
     assert!(stdout.ends_with("1 passed, 1 failed\n"), "{stdout}");
     assert!(stdout.contains("FAIL"), "{stdout}");
 }
+
+const PROFILES: &str = r#"{"resourceProfiles":[{"scopeProfiles":[{"profiles":[
+  {"timeUnixNano":"1700000000000000000","period":"10000000","originalPayload":"AQI="}]}]}],"dictionary":{}}"#;
+
+#[test]
+fn transform_reads_and_writes_otlp_json_profiles() {
+    let out = ottl(
+        &[
+            "transform",
+            "--context",
+            "profile",
+            "-s",
+            r#"set(period, period * 2) where Hex(original_payload) == "0102""#,
+        ],
+        Some(PROFILES),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out.stdout);
+    let profile = &v["resourceProfiles"][0]["scopeProfiles"][0]["profiles"][0];
+    assert_eq!(profile["period"], "20000000", "64-bit integers are strings in OTLP/JSON");
+    assert_eq!(profile["timeUnixNano"], "1700000000000000000");
+    assert_eq!(profile["originalPayload"], "AQI=", "bytes are base64");
+}

@@ -3,6 +3,7 @@
 
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::profiles::v1development::ExportProfilesServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
@@ -20,10 +21,11 @@ pub enum Payload {
     Logs(ExportLogsServiceRequest),
     Traces(ExportTraceServiceRequest),
     Metrics(ExportMetricsServiceRequest),
+    Profiles(ExportProfilesServiceRequest),
 }
 
 impl Payload {
-    /// Reads OTLP/JSON (`resourceLogs` or `resourceSpans`).
+    /// Reads OTLP/JSON (`resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`).
     pub fn from_json(text: &str) -> Result<Payload, String> {
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
         let obj = v.as_object().ok_or("an OTLP/JSON payload is an object")?;
@@ -34,9 +36,13 @@ impl Payload {
         } else if obj.contains_key("resourceMetrics") {
             serde_json::from_value(v).map(Payload::Metrics).map_err(|e| format!("invalid OTLP metrics: {e}"))
         } else if obj.contains_key("resourceProfiles") {
-            Err("profiles payloads are not executed by the interpreter yet".into())
+            let mut v = v;
+            crate::profiles_json::decode(&mut v).map_err(|e| format!("invalid OTLP profiles: {e}"))?;
+            serde_json::from_value(v)
+                .map(Payload::Profiles)
+                .map_err(|e| format!("invalid OTLP profiles: {e}"))
         } else {
-            Err("expected an OTLP/JSON export request with `resourceLogs`, `resourceSpans` or `resourceMetrics`".into())
+            Err("expected an OTLP/JSON export request with `resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`".into())
         }
     }
 
@@ -46,6 +52,10 @@ impl Payload {
             Payload::Logs(r) => serde_json::to_value(r),
             Payload::Traces(r) => serde_json::to_value(r),
             Payload::Metrics(r) => serde_json::to_value(r),
+            Payload::Profiles(r) => serde_json::to_value(r).map(|mut v| {
+                crate::profiles_json::encode(&mut v);
+                v
+            }),
         };
         v.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default()
     }
@@ -182,6 +192,7 @@ pub fn visit(payload: &mut Payload, ctx: ContextId, f: &mut Visit<'_>) -> Result
         Payload::Logs(req) => visit_logs(ctx, req, f),
         Payload::Traces(req) => visit_traces(ctx, req, f),
         Payload::Metrics(req) => visit_metrics(ctx, req, f),
+        Payload::Profiles(req) => visit_profiles(ctx, req, f),
     }
 }
 
@@ -299,6 +310,32 @@ fn visit_metrics(
                 }
                 sm.metrics.extend(appended);
                 i += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn visit_profiles(
+    ctx: ContextId,
+    req: &mut ExportProfilesServiceRequest,
+    f: &mut Visit<'_>,
+) -> Result<(), StatementError> {
+    for rp in &mut req.resource_profiles {
+        let (resource, rurl) = (&mut rp.resource, &mut rp.schema_url);
+        if ctx == ContextId::Resource {
+            let (mut scope, mut surl) = (None, String::new());
+            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            continue;
+        }
+        for sp in &mut rp.scope_profiles {
+            let (scope, surl) = (&mut sp.scope, &mut sp.schema_url);
+            if ctx == ContextId::Scope {
+                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                continue;
+            }
+            for profile in &mut sp.profiles {
+                f(&mut record(resource, rurl, scope, surl, Item::Profile(profile)))?;
             }
         }
     }

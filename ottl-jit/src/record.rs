@@ -10,12 +10,14 @@ use std::borrow::Cow;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::metrics::v1::Metric;
+use opentelemetry_proto::tonic::profiles::v1development::Profile;
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{Span, span};
 use ottl_types::context::ContextId;
 use ottl_types::hir::PathRef;
 
 use crate::record_metrics as metrics;
+use crate::record_profiles as profiles;
 use crate::value::{Time, Value};
 
 /// The item a statement runs against, with the resource and scope it belongs to.
@@ -43,6 +45,7 @@ pub enum Item<'r> {
     SpanEvent { span: &'r mut Span, index: usize },
     Metric(&'r mut Metric),
     DataPoint { metric: &'r mut Metric, index: usize },
+    Profile(&'r mut Profile),
 }
 
 /// A path, compiled: which field of which part of the record.
@@ -123,6 +126,17 @@ pub enum Field {
     DpPositiveBucketCounts,
     DpNegativeOffset,
     DpNegativeBucketCounts,
+    ProfileTimeUnixNano,
+    ProfileTime,
+    ProfileDurationUnixNano,
+    ProfileDuration,
+    ProfilePeriod,
+    ProfileId,
+    ProfileIdString,
+    ProfileDroppedAttributesCount,
+    ProfileOriginalPayloadFormat,
+    ProfileOriginalPayload,
+    ProfileAttributeIndices,
 }
 
 impl Field {
@@ -207,6 +221,17 @@ impl Field {
             (ContextId::DataPoint, ["positive", "bucket_counts"]) => Field::DpPositiveBucketCounts,
             (ContextId::DataPoint, ["negative", "offset"]) => Field::DpNegativeOffset,
             (ContextId::DataPoint, ["negative", "bucket_counts"]) => Field::DpNegativeBucketCounts,
+            (ContextId::Profile, ["time_unix_nano"]) => Field::ProfileTimeUnixNano,
+            (ContextId::Profile, ["time"]) => Field::ProfileTime,
+            (ContextId::Profile, ["duration_unix_nano"]) => Field::ProfileDurationUnixNano,
+            (ContextId::Profile, ["duration"]) => Field::ProfileDuration,
+            (ContextId::Profile, ["period"]) => Field::ProfilePeriod,
+            (ContextId::Profile, ["profile_id"]) => Field::ProfileId,
+            (ContextId::Profile, ["profile_id", "string"]) => Field::ProfileIdString,
+            (ContextId::Profile, ["dropped_attributes_count"]) => Field::ProfileDroppedAttributesCount,
+            (ContextId::Profile, ["original_payload_format"]) => Field::ProfileOriginalPayloadFormat,
+            (ContextId::Profile, ["original_payload"]) => Field::ProfileOriginalPayload,
+            (ContextId::Profile, ["attribute_indices"]) => Field::ProfileAttributeIndices,
             (ctx, _) => {
                 return Err(format!(
                     "the interpreter does not execute the path `{}` of the {} context yet",
@@ -240,6 +265,24 @@ impl Field {
                 | Field::DpPositiveBucketCounts
                 | Field::DpNegativeOffset
                 | Field::DpNegativeBucketCounts
+        )
+    }
+
+    /// Whether the field belongs to a profile.
+    pub fn is_profile(self) -> bool {
+        matches!(
+            self,
+            Field::ProfileTimeUnixNano
+                | Field::ProfileTime
+                | Field::ProfileDurationUnixNano
+                | Field::ProfileDuration
+                | Field::ProfilePeriod
+                | Field::ProfileId
+                | Field::ProfileIdString
+                | Field::ProfileDroppedAttributesCount
+                | Field::ProfileOriginalPayloadFormat
+                | Field::ProfileOriginalPayload
+                | Field::ProfileAttributeIndices
         )
     }
 
@@ -295,7 +338,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Parses an id's hex form as upstream's `ParseTraceID`/`ParseSpanID`: the length is checked
 /// first (`what` names the id in that message), then each byte, with Go's `encoding/hex` error.
-fn parse_hex<const N: usize>(s: &str, what: &str) -> Result<[u8; N], PathError> {
+pub(crate) fn parse_hex<const N: usize>(s: &str, what: &str) -> Result<[u8; N], PathError> {
     if s.len() / 2 != N {
         return Err(PathError(format!("{what} ids must be {} hex characters", N * 2)));
     }
@@ -386,6 +429,7 @@ impl Record<'_> {
                 span.events.get(*index).and_then(|e| to_value(e).ok()).unwrap_or(J::Null)
             }
             Item::Metric(m) | Item::DataPoint { metric: m, .. } => to_value(&**m).unwrap_or(J::Null),
+            Item::Profile(p) => to_value(&**p).unwrap_or(J::Null),
         };
         json!({
             "resource": to_value(&*self.resource).unwrap_or(J::Null),
@@ -452,6 +496,10 @@ impl Record<'_> {
                 Item::DataPoint { metric, index } => metrics::dp_get(metric, *index, field),
                 _ => Value::Nil,
             },
+            _ if field.is_profile() => match &self.item {
+                Item::Profile(p) => profiles::get(p, field),
+                _ => Value::Nil,
+            },
             _ => self.span().map_or_else(none, |s| span_get(s, field)),
         }
     }
@@ -516,6 +564,7 @@ impl Record<'_> {
                     metrics::dp_set(metric, *index, field, v);
                 }
                 Item::DataPoint { metric, .. } => metrics::metric_set(metric, field, v),
+                Item::Profile(p) => profiles::set(p, field, v)?,
                 Item::None => {}
             },
         }

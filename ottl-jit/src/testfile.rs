@@ -199,6 +199,8 @@ fn first_attributes(p: &mut Payload) -> Option<&mut Vec<KeyValue>> {
             let metric = r.resource_metrics.first_mut()?.scope_metrics.first_mut()?.metrics.first_mut()?;
             crate::record_metrics::attributes_mut(metric, 0)
         }
+        // A profile's attributes live in the request's dictionary.
+        Payload::Profiles(_) => None,
     }
 }
 

@@ -52,6 +52,11 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
 
 /// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`, as a (lossy UTF-8) string.
 pub(crate) fn base64(input: &[u8], url: bool, padded: bool) -> Result<String, Error> {
+    base64_bytes(input, url, padded).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`.
+pub(crate) fn base64_bytes(input: &[u8], url: bool, padded: bool) -> Result<Vec<u8>, Error> {
     let digits: Vec<u8> = input.iter().copied().filter(|b| *b != b'\r' && *b != b'\n').collect();
     let body = if padded {
         if !digits.len().is_multiple_of(4) {
@@ -85,5 +90,5 @@ pub(crate) fn base64(input: &[u8], url: bool, padded: bool) -> Result<String, Er
     if body.len() % 4 == 1 {
         return Err(Error(format!("illegal base64 data at input byte {}", body.len() - 1)));
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(out)
 }
