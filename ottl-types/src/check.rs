@@ -360,6 +360,14 @@ impl Checker {
             }
             return;
         }
+        if functions::is_xpath_param(sig.name, param) {
+            if !(s.is_empty() && functions::xpath_defaults_when_empty(sig.name))
+                && let Err(e) = crate::xpath::compile(s)
+            {
+                self.diags.push(diag::invalid_xpath(range, &e.to_string()));
+            }
+            return;
+        }
         let options: &[&str] = match (sig.name, param) {
             ("ConvertCase", "to_case") => &["lower", "upper", "snake", "camel"],
             ("merge_maps", "strategy") => &["insert", "update", "upsert"],

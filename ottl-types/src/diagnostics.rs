@@ -209,6 +209,12 @@ pub(crate) fn invalid_regex(range: TextRange, error: &str) -> Diagnostic {
         .with_help("OTTL uses Go's RE2 syntax; inside an OTTL string write `\\\\` for one backslash")
 }
 
+pub(crate) fn invalid_xpath(range: TextRange, error: &str) -> Diagnostic {
+    Diagnostic::error(codes::E410, "invalid XPath").with_label(range, error.to_string()).with_help(
+        "XPath 1.0: paths (`/a//b`, `@attr`, `text()`), predicates (`[@env='prod']`) and the core functions",
+    )
+}
+
 pub(crate) fn invalid_option(range: TextRange, param: &str, value: &str, options: &[&str]) -> Diagnostic {
     let d = Diagnostic::error(codes::E408, format!("invalid {param} `{value}`"))
         .with_label(range, "unknown option");

@@ -985,6 +985,24 @@ pub fn is_regex_param(function: &str, param: &str) -> bool {
     )
 }
 
+/// Whether a literal `string` parameter is an XPath (compiled when the statement is checked).
+pub fn is_xpath_param(function: &str, param: &str) -> bool {
+    param == "x_path"
+        && matches!(
+            function,
+            "GetXML"
+                | "InsertXML"
+                | "RemoveXML"
+                | "ConvertAttributesToElementsXML"
+                | "ConvertTextToElementsXML"
+        )
+}
+
+/// Whether an empty XPath means the function's default (`//@*`, `/`) rather than an error.
+pub fn xpath_defaults_when_empty(function: &str) -> bool {
+    matches!(function, "ConvertAttributesToElementsXML" | "ConvertTextToElementsXML")
+}
+
 /// The signature named `name`, wherever it is available.
 pub fn lookup(name: &str) -> Option<&'static Signature> {
     SIGNATURES.iter().find(|s| s.name == name)

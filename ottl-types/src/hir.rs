@@ -54,6 +54,8 @@ pub enum Arg {
     FloatList(Vec<f64>),
     /// A regular-expression parameter, compiled once.
     Regex(Arc<regex::Regex>),
+    /// An XPath (the XML functions), parsed once.
+    XPath(Arc<crate::xpath::Expr>),
     /// A `FunctionGetter`: the converter named.
     Function(&'static Signature),
 }
@@ -190,6 +192,12 @@ impl Lower {
                 if functions::is_regex_param(sig.name, &check::snake(param)) =>
             {
                 Arg::Regex(Arc::new(regex::Regex::new(s).ok()?))
+            }
+            (ParamType::String, ValueKind::String(s))
+                if functions::is_xpath_param(sig.name, &check::snake(param))
+                    && !(s.is_empty() && functions::xpath_defaults_when_empty(sig.name)) =>
+            {
+                Arg::XPath(Arc::new(crate::xpath::compile(s).ok()?))
             }
             (ParamType::String, ValueKind::String(s)) => Arg::Str(s.as_str().into()),
             (ParamType::Int, ValueKind::Int(i)) => Arg::Int(*i),
@@ -376,6 +384,7 @@ fn render_arg(a: &Arg) -> String {
         Arg::StrList(l) => format!("{l:?}"),
         Arg::FloatList(l) => format!("{l:?}"),
         Arg::Regex(r) => format!("/{}/", r.as_str()),
+        Arg::XPath(x) => format!("xpath {:?}", x.source),
         Arg::Function(f) => format!("fn {}", f.name),
     }
 }

@@ -15,6 +15,7 @@ pub mod kind;
 pub mod paths;
 pub mod source;
 pub mod suggest;
+pub mod xpath;
 
 pub use context::ContextId;
 pub use kind::Kind;

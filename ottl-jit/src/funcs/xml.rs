@@ -31,7 +31,7 @@ fn select(call: &CCall, doc: &Doc, default: &str) -> Result<Vec<NodeRef>, Error>
         owned = xpath::compile(default).map_err(|e| Error(format!("invalid xpath: {e}")))?;
         &owned
     };
-    expr.select(doc).map_err(|e| Error(e.to_string()))
+    xpath::select(expr, doc).map_err(|e| Error(e.to_string()))
 }
 
 fn parse(text: &str) -> Result<Doc, Error> {

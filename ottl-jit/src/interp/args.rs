@@ -40,7 +40,7 @@ pub enum CArg {
     Layout(Arc<crate::strptime::Layout>),
     Function((&'static Signature, Implementation)),
     /// An XPath (the XML functions), compiled once.
-    XPath(Arc<crate::xml::xpath::Expr>),
+    XPath(Arc<ottl_types::xpath::Expr>),
 }
 
 fn expected(what: &str, got: &Value<'_>) -> Error {

@@ -171,16 +171,6 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
             ));
         }
     }
-    // XPaths compile once; the two conversions read an empty XPath as their default.
-    let xpath_default = matches!(c.sig.name, "ConvertAttributesToElementsXML" | "ConvertTextToElementsXML");
-    if (xpath_default || matches!(c.sig.name, "GetXML" | "InsertXML" | "RemoveXML"))
-        && let Some(CArg::Str(xpath)) = args.get(1)
-        && !(xpath_default && xpath.is_empty())
-    {
-        let expr =
-            crate::xml::xpath::compile(xpath).map_err(|e| Unsupported(format!("invalid xpath: {e}")))?;
-        args[1] = CArg::XPath(Arc::new(expr));
-    }
     if c.sig.name == "Decode"
         && let Some(CArg::Str(encoding)) = args.get(1)
         && !funcs::decode::supported(encoding)
@@ -209,6 +199,7 @@ fn arg(a: &hir::Arg) -> Result<CArg, Unsupported> {
         hir::Arg::StrList(l) => CArg::StrList(l.clone()),
         hir::Arg::FloatList(l) => CArg::FloatList(l.clone()),
         hir::Arg::Regex(r) => CArg::Regex(r.clone()),
+        hir::Arg::XPath(x) => CArg::XPath(x.clone()),
         hir::Arg::Function(sig) => CArg::Function(function(sig)?),
     })
 }
