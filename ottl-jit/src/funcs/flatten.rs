@@ -1,7 +1,13 @@
-//! `flatten(target, prefix, depth)`: nested maps become dotted keys (`a.b`), slices indexed keys
-//! (`list.0`). Maps below `depth` stay maps; slices are always expanded; `depth=0` changes
-//! nothing. A later key overwrites an earlier one in place. (`resolveConflicts` is rejected at
-//! compile time until it is implemented.)
+//! `flatten(target, prefix, depth, resolveConflicts)`: nested maps become dotted keys (`a.b`)
+//! down to `depth` levels (`depth=0` changes nothing); slices become indexed keys (`list.0`)
+//! at any depth, their items copied as they are.
+//!
+//! Without `resolveConflicts` a later key overwrites an earlier one in place. With it, a key
+//! written a second time gets `.1`, `.2`, ... appended (slice items are not renumbered).
+//! This follows upstream's `flattenHelper`/`handleConflict` of the version whose end-to-end
+//! cases `testdata/exec/e2e` reproduces (slices expanded whatever the depth).
+
+use std::collections::HashMap;
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 
@@ -10,35 +16,56 @@ use crate::record::Record;
 
 pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     let depth = call.lit_int(2).unwrap_or(i64::MAX);
-    if depth == 0 {
-        return Ok(());
-    }
     let prefix = call.lit_str(1).to_string();
+    let conflicts = call.lit_bool(3).unwrap_or(false);
     let Some(m) = call.map_target(0, rec)? else { return Ok(()) };
-    let mut out: Vec<KeyValue> = Vec::with_capacity(m.len());
-    let prefix = if prefix.is_empty() { prefix } else { prefix + "." };
-    for kv in m.drain(..) {
-        let value = kv.value.unwrap_or_default();
-        flatten_value(&mut out, &format!("{prefix}{}", kv.key), value, 0, depth);
-    }
-    *m = out;
+    let mut walk = Walk { out: Vec::with_capacity(m.len()), seen: HashMap::new(), conflicts, depth };
+    walk.map(std::mem::take(m), &prefix, 0);
+    *m = walk.out;
     Ok(())
 }
 
-fn flatten_value(out: &mut Vec<KeyValue>, key: &str, v: AnyValue, current: i64, depth: i64) {
-    match v.value {
-        Some(any_value::Value::KvlistValue(m)) if current < depth => {
-            for kv in m.values {
-                let child = kv.value.unwrap_or_default();
-                flatten_value(out, &format!("{key}.{}", kv.key), child, current + 1, depth);
+struct Walk {
+    out: Vec<KeyValue>,
+    /// `existingKeys`: for each key written through `resolve`, the next suffix.
+    seen: HashMap<String, usize>,
+    conflicts: bool,
+    depth: i64,
+}
+
+impl Walk {
+    fn map(&mut self, m: Vec<KeyValue>, prefix: &str, current: i64) {
+        let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}.") };
+        for kv in m {
+            let key = format!("{prefix}{}", kv.key);
+            match kv.value.unwrap_or_default().value {
+                Some(any_value::Value::KvlistValue(m)) if current < self.depth => {
+                    self.map(m.values, &key, current + 1);
+                }
+                Some(any_value::Value::ArrayValue(a)) => {
+                    for (i, item) in a.values.into_iter().enumerate() {
+                        put(&mut self.out, &format!("{key}.{i}"), item);
+                    }
+                }
+                value if self.conflicts => self.resolve(&key, AnyValue { value }),
+                value => put(&mut self.out, &key, AnyValue { value }),
             }
         }
-        Some(any_value::Value::ArrayValue(a)) => {
-            for (i, item) in a.values.into_iter().enumerate() {
-                flatten_value(out, &format!("{key}.{i}"), item, current + 1, depth);
+    }
+
+    /// `handleConflict`: the first write keeps the key; later ones get `.1`, `.2`, ...
+    fn resolve(&mut self, key: &str, v: AnyValue) {
+        match self.seen.get_mut(key) {
+            Some(n) => {
+                let new_key = format!("{key}.{n}");
+                *n += 1;
+                put(&mut self.out, &new_key, v);
+            }
+            None => {
+                self.seen.insert(key.to_string(), 1);
+                put(&mut self.out, key, v);
             }
         }
-        value => put(out, key, AnyValue { value }),
     }
 }
 

@@ -177,11 +177,6 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
     {
         return Err(Unsupported(format!("the interpreter does not decode the charset {encoding:?} yet")));
     }
-    if c.sig.name == "flatten" && !matches!(args.get(3), None | Some(CArg::Absent)) {
-        return Err(Unsupported(
-            "the interpreter does not implement `flatten` with `resolveConflicts` yet".into(),
-        ));
-    }
     let keys = c.keys.iter().map(key).collect::<Result<_, _>>()?;
     Ok(CCall { sig: c.sig, implementation, args, keys })
 }
