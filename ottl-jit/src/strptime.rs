@@ -111,12 +111,21 @@ struct Fields {
     second: i64,
     nanos: i64,
     offset: i64,
+    /// Whether the text carried its own offset (`%z`).
+    has_offset: bool,
     pm: Option<bool>,
     yday: Option<i64>,
 }
 
-/// Parses `value` with a compiled layout.
-pub fn parse(layout: &Layout, value: &str) -> Result<Time, String> {
+/// Parses `value` with a compiled layout, in UTC unless the text has an offset.
+#[cfg(test)]
+fn parse(layout: &Layout, value: &str) -> Result<Time, String> {
+    parse_in(layout, value, None)
+}
+
+/// Parses `value` with a compiled layout; a wall clock without an offset is read in `zone`
+/// (Go's `time.ParseInLocation`: a skipped time moves forward, a repeated one takes the first).
+pub fn parse_in(layout: &Layout, value: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<Time, String> {
     let mut p = Parser { s: value, value };
     let mut f = Fields {
         year: 0,
@@ -127,6 +136,7 @@ pub fn parse(layout: &Layout, value: &str) -> Result<Time, String> {
         second: 0,
         nanos: 0,
         offset: 0,
+        has_offset: false,
         pm: None,
         yday: None,
     };
@@ -143,7 +153,45 @@ pub fn parse(layout: &Layout, value: &str) -> Result<Time, String> {
             crate::go::quote(p.value)
         ));
     }
+    if let Some(zone) = zone
+        && !f.has_offset
+    {
+        f.offset = zone_offset(zone, &f).ok_or_else(|| {
+            format!("parsing time {}: cannot place it in the time zone", crate::go::quote(value))
+        })?;
+    }
     finish(value, &f)
+}
+
+/// The zone's offset at the parsed wall clock (before `finish` validates it: an invalid date
+/// has no offset and gets the error `finish` gives).
+fn zone_offset(zone: &jiff::tz::TimeZone, f: &Fields) -> Option<i64> {
+    let hour = match (f.pm, f.hour) {
+        (Some(true), h) if h < 12 => h + 12,
+        (Some(false), 12) => 0,
+        (_, h) => h,
+    };
+    let date = match f.yday {
+        Some(yd) => jiff::civil::Date::new(i16::try_from(f.year).ok()?, 1, 1)
+            .ok()?
+            .checked_add(jiff::Span::new().days(yd - 1))
+            .ok()?,
+        None => jiff::civil::Date::new(
+            i16::try_from(f.year).ok()?,
+            i8::try_from(f.month).ok()?,
+            i8::try_from(f.day).ok()?,
+        )
+        .ok()?,
+    };
+    let time = jiff::civil::Time::new(
+        i8::try_from(hour).ok()?,
+        i8::try_from(f.minute).ok()?,
+        i8::try_from(f.second).ok()?,
+        0,
+    )
+    .ok()?;
+    let zoned = zone.to_ambiguous_zoned(date.to_datetime(time)).compatible().ok()?;
+    Some(i64::from(zoned.offset().seconds()))
 }
 
 fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> {
@@ -195,6 +243,7 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
         'z' => {
             if let Some(rest) = p.value.strip_prefix('Z') {
                 p.value = rest;
+                f.has_offset = true;
             } else {
                 let sign = match p.value.as_bytes().first() {
                     Some(b'+') => 1,
@@ -205,6 +254,7 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
                 let hh = p.num(2, true)?;
                 let mm = p.num(2, true)?;
                 f.offset = sign * (hh * 3600 + mm * 60);
+                f.has_offset = true;
             }
         }
         'Z' => {

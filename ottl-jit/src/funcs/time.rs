@@ -1,8 +1,8 @@
-//! `Time(time, format, location, locale)`: parses a string with a strptime layout (UTC unless
-//! the layout has `%z`). Locations other than `UTC` and locales are rejected when the call
-//! compiles, until the interpreter carries a time zone database.
+//! `Time(time, format, location, locale)`: parses a string with a strptime layout, in UTC or
+//! the IANA `location` unless the text has its own offset (`%z`). Locales are rejected when the
+//! call compiles, until localized month and day names are implemented.
 
-use crate::interp::{CCall, Error};
+use crate::interp::{CArg, CCall, Error};
 use crate::record::Record;
 use crate::value::Value;
 
@@ -12,5 +12,9 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
         return Err(Error::new("time cannot be empty"));
     }
     let Some(layout) = call.layout(1) else { return Err(Error::new("Time needs a format")) };
-    crate::strptime::parse(layout, &s).map(Value::Time).map_err(Error)
+    let zone = match call.arg(2) {
+        CArg::TimeZone(z) => Some(z.as_ref()),
+        _ => None,
+    };
+    crate::strptime::parse_in(layout, &s, zone).map(Value::Time).map_err(Error)
 }

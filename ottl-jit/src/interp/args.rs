@@ -39,6 +39,8 @@ pub enum CArg {
     /// A strptime layout (`Time`, `FormatTime`), compiled once.
     Layout(Arc<crate::strptime::Layout>),
     Function((&'static Signature, Implementation)),
+    /// A time zone (`Time`'s location), looked up once.
+    TimeZone(Arc<jiff::tz::TimeZone>),
     /// An XPath (the XML functions), compiled once.
     XPath(Arc<ottl_types::xpath::Expr>),
 }

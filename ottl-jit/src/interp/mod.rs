@@ -159,16 +159,22 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
         if let Some(CArg::Str(layout)) = args.get(1) {
             args[1] = CArg::Layout(Arc::new(crate::strptime::compile(layout).map_err(Unsupported)?));
         }
-        let location = match args.get(2) {
-            Some(CArg::Str(l)) if c.sig.name == "Time" => Some(l.as_ref()),
-            _ => None,
-        };
-        if location.is_some_and(|l| l != "UTC")
-            || (c.sig.name == "Time" && matches!(args.get(3), Some(CArg::Str(_))))
-        {
-            return Err(Unsupported(
-                "the interpreter supports `Time` without a location (or `UTC`) and without a locale".into(),
-            ));
+        if c.sig.name == "Time" {
+            if let Some(CArg::Str(location)) = args.get(2) {
+                args[2] = match location.as_ref() {
+                    "" | "UTC" => CArg::Absent,
+                    name => CArg::TimeZone(Arc::new(jiff::tz::TimeZone::get(name).map_err(|_| {
+                        Unsupported(format!(
+                            "unknown time zone {name:?}: use an IANA name such as \"America/New_York\""
+                        ))
+                    })?)),
+                };
+            }
+            if matches!(args.get(3), Some(CArg::Str(_))) {
+                return Err(Unsupported(
+                    "the interpreter does not implement `Time` with a locale yet".into(),
+                ));
+            }
         }
     }
     if c.sig.name == "Decode"
