@@ -55,16 +55,13 @@ impl Walk {
 
     /// `handleConflict`: the first write keeps the key; later ones get `.1`, `.2`, ...
     fn resolve(&mut self, key: &str, v: AnyValue) {
-        match self.seen.get_mut(key) {
-            Some(n) => {
-                let new_key = format!("{key}.{n}");
-                *n += 1;
-                put(&mut self.out, &new_key, v);
-            }
-            None => {
-                self.seen.insert(key.to_string(), 1);
-                put(&mut self.out, key, v);
-            }
+        if let Some(n) = self.seen.get_mut(key) {
+            let new_key = format!("{key}.{n}");
+            *n += 1;
+            put(&mut self.out, &new_key, v);
+        } else {
+            self.seen.insert(key.to_string(), 1);
+            put(&mut self.out, key, v);
         }
     }
 }
