@@ -12,12 +12,13 @@
 //! error: "failed to execute statement: ..."
 //! ```
 //!
-//! Many cases can share one input: `cases:` is a list of `{name, input, statements, conditions,
-//! error_mode, expected | expected_attributes | changed_attributes | unchanged | error}`. `expected_attributes` is
+//! Many cases can share one input: `cases:` is a list of `{name, input, context, statements |
+//! groups, conditions, error_mode, expected | expected_attributes | changed_attributes | unchanged | error}`. `expected_attributes` is
 //! the first record's attributes as a plain map (YAML `1` is an int, `1.0` a double), the rest
 //! of the payload unchanged; `changed_attributes` lists only the attributes set (new keys are
 //! appended, as `pcommon.Map.Put` does); `unchanged: true` expects the input back. A case's own
-//! `input` replaces the file's.
+//! `input` and `context` replace the file's; `groups: [{context, statements}]` runs several
+//! statement groups in order, each in its own context.
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 use serde::Deserialize;
@@ -63,11 +64,19 @@ struct Case {
     /// This case's own input, in place of the file's.
     #[serde(default)]
     input: Option<serde_json::Value>,
+    /// This case's context, in place of the file's.
+    #[serde(default)]
+    context: Option<String>,
     #[serde(default)]
     error_mode: Option<String>,
     #[serde(default)]
     conditions: Vec<String>,
+    #[serde(default)]
     statements: Vec<String>,
+    /// Several statement groups, each with its context, run one after the other over the whole
+    /// payload (the transform processor's `trace_statements` list), in place of `statements`.
+    #[serde(default)]
+    groups: Vec<GroupSpec>,
     #[serde(default)]
     expected: Option<serde_json::Value>,
     #[serde(default)]
@@ -78,6 +87,15 @@ struct Case {
     unchanged: bool,
     #[serde(default)]
     error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupSpec {
+    context: String,
+    #[serde(default)]
+    conditions: Vec<String>,
+    statements: Vec<String>,
 }
 
 /// The result of one case.
@@ -101,6 +119,8 @@ pub fn run(text: &str) -> Vec<(String, Verdict)> {
             Case {
                 name: None,
                 input: None,
+                context: None,
+                groups: Vec::new(),
                 error_mode: t.error_mode.clone(),
                 conditions: t.conditions.clone(),
                 statements: t.statements,
@@ -121,10 +141,13 @@ pub fn run(text: &str) -> Vec<(String, Verdict)> {
             if c.conditions.is_empty() {
                 c.conditions.clone_from(&t.conditions);
             }
-            let name = c.name.clone().unwrap_or_else(|| c.statements.join("; "));
+            let name = c.name.clone().unwrap_or_else(|| {
+                let groups = c.groups.iter().map(|g| format!("{}: {}", g.context, g.statements.join("; ")));
+                c.statements.iter().cloned().chain(groups).collect::<Vec<_>>().join("; ")
+            });
             let verdict = match c.input.as_ref().or(t.input.as_ref()) {
                 None => Verdict::Fail("the case has no `input`, and neither has the file".into()),
-                Some(input) => match run_case(&t.context, input, &c) {
+                Some(input) => match run_case(c.context.as_deref().unwrap_or(&t.context), input, &c) {
                     Ok(()) => Verdict::Pass,
                     Err(why) => Verdict::Fail(why),
                 },
@@ -138,18 +161,30 @@ fn payload(v: &serde_json::Value, what: &str) -> Result<Payload, String> {
     Payload::from_json(&v.to_string()).map_err(|e| format!("{what}: {e}"))
 }
 
+fn context_id(name: &str) -> Result<ottl_types::context::ContextId, String> {
+    ottl_types::context::ContextId::from_name(name).ok_or_else(|| format!("unknown context `{name}`"))
+}
+
 fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), String> {
-    let context = ottl_types::context::ContextId::from_name(context)
-        .ok_or_else(|| format!("unknown context `{context}`"))?;
     let error_mode = match &c.error_mode {
         Some(m) => ErrorMode::parse(m).ok_or_else(|| format!("unknown error_mode `{m}`"))?,
         None => ErrorMode::Propagate,
     };
-    let group =
-        exec::compile_group(context, &c.statements, &c.conditions, error_mode).map_err(|e| e.to_string())?;
-    let program = Program { context, groups: vec![group] };
+    let mut programs = Vec::new();
+    if c.groups.is_empty() {
+        let context = context_id(context)?;
+        let group = exec::compile_group(context, &c.statements, &c.conditions, error_mode)
+            .map_err(|e| e.to_string())?;
+        programs.push(Program { context, groups: vec![group] });
+    }
+    for g in &c.groups {
+        let context = context_id(&g.context)?;
+        let group = exec::compile_group(context, &g.statements, &g.conditions, error_mode)
+            .map_err(|e| e.to_string())?;
+        programs.push(Program { context, groups: vec![group] });
+    }
     let mut data = payload(input, "input")?;
-    let result = program.run(&mut data, &mut Hooks::default());
+    let result = programs.iter().try_for_each(|p| p.run(&mut data, &mut Hooks::default()));
     let expected = if let Some(e) = &c.expected {
         Some(payload(e, "expected")?)
     } else if let Some(attrs) = &c.expected_attributes {
