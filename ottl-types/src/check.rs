@@ -424,8 +424,9 @@ impl Checker {
                 }
             }
             "ParseKeyValue" | "ToKeyValueString" => {
+                // Upstream reads an empty delimiter as the default.
                 let text = |i: usize, default: &'static str| match literal(i).map(|v| &v.kind) {
-                    Some(ValueKind::String(s)) => s.clone(),
+                    Some(ValueKind::String(s)) if !s.is_empty() => s.clone(),
                     _ => default.to_string(),
                 };
                 let (delimiter, pair) = (text(1, "="), text(2, " "));

@@ -1,6 +1,8 @@
-//! `ParseKeyValue(target, delimiter, pair_delimiter)`: `k1=v1 k2="v 2"` to a map. Pairs split on
-//! the pair delimiter outside quotes; each pair on its first delimiter; quotes around keys and
-//! values are trimmed, then spaces.
+//! `ParseKeyValue(target, delimiter, pair_delimiter)`: `k1=v1 k2="v 2"` to a map, as upstream's
+//! `parseutils.SplitString` and `ParseKeyValuePairs`: pairs split on the pair delimiter outside
+//! quotes, the quote characters themselves dropped wherever they are (`c=d'='` is `c: "d="`);
+//! each pair splits on its first delimiter; keys and values are trimmed of spaces. An empty
+//! delimiter means the default. Every pair that does not split is reported.
 
 use std::borrow::Cow;
 
@@ -15,30 +17,37 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
     if source.is_empty() {
         return Err(Error::new("cannot parse from empty string"));
     }
-    let delimiter = if call.is_given(1) { call.lit_str(1) } else { "=" };
-    let pair_delimiter = if call.is_given(2) { call.lit_str(2) } else { " " };
+    let delimiter = match call.lit_str(1) {
+        "" => "=",
+        d => d,
+    };
+    let pair_delimiter = match call.lit_str(2) {
+        "" => " ",
+        d => d,
+    };
     let mut out: Vec<KeyValue> = Vec::new();
-    for pair in split_quoted(source.trim(), pair_delimiter)? {
+    let mut errors = Vec::new();
+    for pair in split_quoted(&source, pair_delimiter)? {
         let mut kv = pair.splitn(2, delimiter);
         let (Some(k), Some(v)) = (kv.next(), kv.next()) else {
-            return Err(Error(format!(
-                "cannot split {} into 2 items, got 1 item(s)",
-                crate::go::quote(&pair)
-            )));
+            errors.push(format!("cannot split {} into 2 items, got 1 item(s)", crate::go::quote(&pair)));
+            continue;
         };
-        let key = k.trim_matches(['"', '\'']).trim().to_string();
-        let value = AnyValue {
-            value: Some(any_value::Value::StringValue(v.trim_matches(['"', '\'']).trim().to_string())),
-        };
+        let key = k.trim().to_string();
+        let value = AnyValue { value: Some(any_value::Value::StringValue(v.trim().to_string())) };
         match out.iter_mut().find(|e| e.key == key) {
             Some(e) => e.value = Some(value),
             None => out.push(KeyValue { key, value: Some(value), ..KeyValue::default() }),
         }
     }
+    if !errors.is_empty() {
+        return Err(Error(errors.join("; ")));
+    }
     Ok(Value::Map(Cow::Owned(out)))
 }
 
-/// Splits on `delimiter` outside `"` and `'` quotes, dropping empty parts.
+/// Splits on `delimiter` outside `"` and `'` quotes, dropping the quote characters and empty
+/// parts.
 fn split_quoted(s: &str, delimiter: &str) -> Result<Vec<String>, Error> {
     let mut parts = Vec::new();
     let mut current = String::new();
@@ -52,13 +61,12 @@ fn split_quoted(s: &str, delimiter: &str) -> Result<Vec<String>, Error> {
             rest = &rest[delimiter.len()..];
             continue;
         }
+        rest = &rest[c.len_utf8()..];
         match (quote, c) {
             (None, '"' | '\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
-            _ => {}
+            _ => current.push(c),
         }
-        current.push(c);
-        rest = &rest[c.len_utf8()..];
     }
     if quote.is_some() {
         return Err(Error::new("never reached the end of a quoted value"));
