@@ -424,7 +424,18 @@ impl Checker {
                 }
             }
             "ParseKeyValue" | "ToKeyValueString" => {
-                // Upstream reads an empty delimiter as the default.
+                // `ParseKeyValue` reads an empty delimiter as the default; `ToKeyValueString`
+                // refuses it.
+                if sig.name == "ToKeyValueString" {
+                    for (i, what) in [(1, "delimiter"), (2, "pair delimiter")] {
+                        if let Some(v) = literal(i)
+                            && matches!(&v.kind, ValueKind::String(s) if s.is_empty())
+                        {
+                            let msg = format!("the {what} cannot be an empty string");
+                            self.diags.push(diag::invalid_literal_value(v.range, msg));
+                        }
+                    }
+                }
                 let text = |i: usize, default: &'static str| match literal(i).map(|v| &v.kind) {
                     Some(ValueKind::String(s)) if !s.is_empty() => s.clone(),
                     _ => default.to_string(),
