@@ -27,7 +27,9 @@ pub enum Payload {
 impl Payload {
     /// Reads OTLP/JSON (`resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`).
     pub fn from_json(text: &str) -> Result<Payload, String> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        let mut v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        empty_lists_have_values(&mut v);
         let obj = v.as_object().ok_or("an OTLP/JSON payload is an object")?;
         if obj.contains_key("resourceLogs") {
             serde_json::from_value(v).map(Payload::Logs).map_err(|e| format!("invalid OTLP logs: {e}"))
@@ -58,6 +60,26 @@ impl Payload {
             }),
         };
         v.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default()
+    }
+}
+
+/// OTLP/JSON leaves an empty list out (`{"arrayValue": {}}`); the generated deserializer wants
+/// `values` present.
+fn empty_lists_have_values(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if matches!(key.as_str(), "arrayValue" | "kvlistValue")
+                    && let serde_json::Value::Object(list) = value
+                    && !list.contains_key("values")
+                {
+                    list.insert("values".into(), serde_json::Value::Array(Vec::new()));
+                }
+                empty_lists_have_values(value);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(empty_lists_have_values),
+        _ => {}
     }
 }
 

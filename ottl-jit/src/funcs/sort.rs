@@ -1,6 +1,7 @@
 //! `Sort(target, order)`: sorts a slice. All ints, all doubles or a mix of both sort
 //! numerically; all strings sort as strings; any other mix of scalars sorts by string form with
-//! the original types kept. Maps, slices and other kinds are an error. The sort is stable.
+//! the original types kept. Maps, slices and other kinds inside are an error, and so is a target
+//! that is not a list (nil included). The sort is stable.
 
 use std::cmp::Ordering;
 
@@ -16,14 +17,20 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
             std::borrow::Cow::Owned(s) => s.iter().map(|a| Value::from_any(a).into_owned()).collect(),
         },
         Value::List(items) => items,
-        Value::Nil => return Ok(Value::Nil),
-        other => return Ok(other),
+        other => {
+            let ty = if matches!(other, Value::Nil) { "<nil>" } else { other.go_type() };
+            return Err(Error(format!("sort with unsupported type: '{ty}'. Target is not a list")));
+        }
     };
     let all = |f: fn(&Value<'_>) -> bool| items.iter().all(f);
     let numeric = all(|v| matches!(v, Value::Int(_) | Value::Float(_)));
     let scalars = all(|v| matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::Bool(_)));
     if !scalars {
-        return Err(Error::new("sort with unsupported type"));
+        let odd = items
+            .iter()
+            .find(|v| !matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::Bool(_)));
+        let ty = odd.map_or("<nil>", |v| if matches!(v, Value::Nil) { "<nil>" } else { v.go_type() });
+        return Err(Error(format!("sort with unsupported type: '{ty}'")));
     }
     // Strings, and any other mix of scalars, sort by their string form.
     let cmp = |a: &Value<'_>, b: &Value<'_>| -> Ordering {
