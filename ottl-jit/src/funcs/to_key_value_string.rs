@@ -1,5 +1,6 @@
-//! `ToKeyValueString(target, delimiter, pair_delimiter, sort_output)`: `k1=v1 k2=v2`; a key or
-//! value containing a delimiter is double-quoted with inner quotes escaped.
+//! `ToKeyValueString(target, delimiter, pair_delimiter, sort_output)`: `k1=v1 k2=v2`. Quotes in
+//! keys and values are always escaped (`\"`); a key or value containing a delimiter is then
+//! double-quoted. `sort_output` sorts by the keys as they are.
 
 use std::borrow::Cow;
 
@@ -13,24 +14,26 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
     let pair_delimiter = if call.is_given(2) { call.lit_str(2) } else { " " };
     let sort = call.lit_bool(3).unwrap_or(false);
     let m = call.pmap(0, rec)?;
-    let mut pairs: Vec<(String, String)> = m
-        .iter()
+    let mut entries: Vec<&_> = m.iter().collect();
+    if sort {
+        entries.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+    let out: Vec<String> = entries
+        .into_iter()
         .map(|kv| {
             let v = kv.value.as_ref().map_or(Cow::Borrowed(""), any_as_string);
-            (quote(&kv.key, delimiter, pair_delimiter), quote(&v, delimiter, pair_delimiter))
+            format!(
+                "{}{delimiter}{}",
+                quote(&kv.key, delimiter, pair_delimiter),
+                quote(&v, delimiter, pair_delimiter)
+            )
         })
         .collect();
-    if sort {
-        pairs.sort();
-    }
-    let out: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}{delimiter}{v}")).collect();
     Ok(Value::Str(Cow::Owned(out.join(pair_delimiter))))
 }
 
+/// `escapeAndQuoteKV`.
 fn quote(s: &str, delimiter: &str, pair_delimiter: &str) -> String {
-    if s.contains(delimiter) || s.contains(pair_delimiter) {
-        format!("\"{}\"", s.replace('"', "\\\""))
-    } else {
-        s.to_string()
-    }
+    let s = s.replace('"', "\\\"");
+    if s.contains(delimiter) || s.contains(pair_delimiter) { format!("\"{s}\"") } else { s }
 }
