@@ -368,6 +368,14 @@ impl Checker {
             }
             return;
         }
+        if (sig.name, param) == ("Time", "location")
+            && !matches!(s, "" | "UTC" | "Local")
+            && jiff::tz::TimeZone::get(s).is_err()
+        {
+            let msg = format!("unknown time zone {s:?}: use an IANA name such as \"America/New_York\"");
+            self.diags.push(diag::invalid_literal_value(range, msg));
+            return;
+        }
         let options: &[&str] = match (sig.name, param) {
             ("ConvertCase", "to_case") => &["lower", "upper", "snake", "camel"],
             ("merge_maps", "strategy") => &["insert", "update", "upsert"],
