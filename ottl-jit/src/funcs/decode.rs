@@ -1,29 +1,52 @@
 //! `Decode(target, encoding)`: base64 in its four Go variants (`base64`, `base64-raw`,
-//! `base64-url`, `base64-raw-url`), or a charset: `utf-8`, `us-ascii`/`ascii`, `iso-8859-1`/
-//! `latin1` (other IANA charsets are rejected when the call compiles, until a charset table is
-//! added). Bytes that do not decode become U+FFFD, as Go's decoders write them.
+//! `base64-url`, `base64-raw-url`), or a charset looked up as upstream's
+//! `textutils.LookupEncoding` does: `utf-8`, `utf8`, `ascii`, `us-ascii` and `""` are UTF-8
+//! (so `us-ascii` passes multi-byte characters through), `utf-16`/`utf16` is little-endian
+//! without BOM handling, `nop` passes the bytes through, and any other name is an IANA charset
+//! (`ISO-8859-1` as Go's charmap; the rest through `encoding_rs`, whose tables follow the WHATWG
+//! encoding standard). Bytes that do not decode become U+FFFD. The name is looked up once, when
+//! the call compiles; an unknown one is refused there.
 
 use std::borrow::Cow;
 
-use crate::interp::{CCall, Error};
+use crate::interp::{CArg, CCall, Error};
 use crate::record::Record;
 use crate::value::Value;
 
-/// The encodings this implementation knows, for the compile-time check.
-pub fn supported(encoding: &str) -> bool {
-    matches!(
-        encoding.to_ascii_lowercase().as_str(),
-        "base64"
-            | "base64-raw"
-            | "base64-url"
-            | "base64-raw-url"
-            | "utf-8"
-            | "utf8"
-            | "us-ascii"
-            | "ascii"
-            | "iso-8859-1"
-            | "latin1"
-    )
+/// A decoding, resolved from its name once.
+#[derive(Debug, Clone, Copy)]
+pub enum Charset {
+    Base64 { url: bool, padded: bool },
+    Utf8,
+    Nop,
+    Latin1,
+    Utf16Le,
+    Other(&'static encoding_rs::Encoding),
+}
+
+impl Charset {
+    /// `LookupEncoding` (and the base64 names `Decode` handles first).
+    pub fn lookup(name: &str) -> Result<Charset, String> {
+        Ok(match name {
+            "base64" => Charset::Base64 { url: false, padded: true },
+            "base64-raw" => Charset::Base64 { url: false, padded: false },
+            "base64-url" => Charset::Base64 { url: true, padded: true },
+            "base64-raw-url" => Charset::Base64 { url: true, padded: false },
+            _ => match name.to_ascii_lowercase().as_str() {
+                "utf-8" | "utf8" | "ascii" | "us-ascii" | "" => Charset::Utf8,
+                "utf-16" | "utf16" => Charset::Utf16Le,
+                "nop" => Charset::Nop,
+                "iso-8859-1" | "iso_8859-1" | "latin1" | "l1" | "iso-ir-100" | "cp819" | "ibm819"
+                | "csisolatin1" => Charset::Latin1,
+                // Registered with IANA, but Go's `ianaindex` has no decoder for it.
+                "gb2312" | "csgb2312" => return Err(format!("no charmap defined for encoding '{name}'")),
+                lower => match encoding_rs::Encoding::for_label(lower.as_bytes()) {
+                    Some(e) if e != encoding_rs::REPLACEMENT => Charset::Other(e),
+                    _ => return Err(format!("unsupported encoding '{name}'")),
+                },
+            },
+        })
+    }
 }
 
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
@@ -32,20 +55,19 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
         Value::Str(Cow::Owned(s)) => Cow::Owned(s.into_bytes()),
         Value::Bytes(b) => b,
         other => {
-            return Err(Error(format!("unsupported type provided to Decode function: {}", other.go_type())));
+            let ty = if matches!(other, Value::Nil) { "<nil>" } else { other.go_type() };
+            return Err(Error(format!("unsupported type provided to Decode function: {ty}")));
         }
     };
-    let encoding = call.lit_str(1).to_ascii_lowercase();
-    let out = match encoding.as_str() {
-        "base64" => base64(&bytes, false, true)?,
-        "base64-raw" => base64(&bytes, false, false)?,
-        "base64-url" => base64(&bytes, true, true)?,
-        "base64-raw-url" => base64(&bytes, true, false)?,
-        "us-ascii" | "ascii" => {
-            bytes.iter().map(|&b| if b < 0x80 { char::from(b) } else { '\u{fffd}' }).collect()
-        }
-        "iso-8859-1" | "latin1" => bytes.iter().map(|&b| char::from(b)).collect(),
-        _ => String::from_utf8_lossy(&bytes).into_owned(),
+    let CArg::Charset(charset) = call.arg(1) else {
+        return Err(Error(format!("unsupported encoding '{}'", call.lit_str(1))));
+    };
+    let out = match *charset {
+        Charset::Base64 { url, padded } => base64(&bytes, url, padded)?,
+        Charset::Utf8 | Charset::Nop => String::from_utf8_lossy(&bytes).into_owned(),
+        Charset::Latin1 => bytes.iter().map(|&b| char::from(b)).collect(),
+        Charset::Utf16Le => encoding_rs::UTF_16LE.decode_without_bom_handling(&bytes).0.into_owned(),
+        Charset::Other(e) => e.decode_without_bom_handling(&bytes).0.into_owned(),
     };
     Ok(Value::Str(Cow::Owned(out)))
 }

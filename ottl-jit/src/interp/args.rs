@@ -39,6 +39,8 @@ pub enum CArg {
     /// A strptime layout (`Time`, `FormatTime`), compiled once.
     Layout(Arc<crate::strptime::Layout>),
     Function((&'static Signature, Implementation)),
+    /// A decoding (`Decode`'s encoding), looked up once.
+    Charset(crate::funcs::decode::Charset),
     /// A time zone (`Time`'s location), looked up once.
     TimeZone(Arc<jiff::tz::TimeZone>),
     /// An XPath (the XML functions), compiled once.

@@ -179,9 +179,8 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
     }
     if c.sig.name == "Decode"
         && let Some(CArg::Str(encoding)) = args.get(1)
-        && !funcs::decode::supported(encoding)
     {
-        return Err(Unsupported(format!("the interpreter does not decode the charset {encoding:?} yet")));
+        args[1] = CArg::Charset(funcs::decode::Charset::lookup(encoding).map_err(Unsupported)?);
     }
     let keys = c.keys.iter().map(key).collect::<Result<_, _>>()?;
     Ok(CCall { sig: c.sig, implementation, args, keys })
