@@ -24,8 +24,20 @@ fn exec_fixtures_pass_on_the_interpreter() {
     files(&root, &mut paths);
     assert!(!paths.is_empty(), "no fixtures under {}", root.display());
     let (mut passed, mut failures) = (0, Vec::new());
+    // Data a function needs from the machine (uap-core's regexes for `UserAgent`) may be absent
+    // from a developer's build; CI sets OTTL_REQUIRE_FUNCTION_DATA so nothing is skipped there.
+    let required = std::env::var_os("OTTL_REQUIRE_FUNCTION_DATA").is_some();
     for path in &paths {
         let text = std::fs::read_to_string(path).expect("fixture is readable");
+        if let Some(why) = ["UserAgent"]
+            .into_iter()
+            .filter(|f| text.contains(&format!("{f}(")))
+            .find_map(ottl_jit::funcs::unavailable)
+        {
+            assert!(!required, "{}: {why}", path.display());
+            eprintln!("skipping {}: {why}", path.display());
+            continue;
+        }
         for (name, verdict) in testfile::run(&text) {
             match verdict {
                 Verdict::Pass => passed += 1,

@@ -431,6 +431,22 @@ impl Checker {
                     self.diags.push(diag::invalid_literal_value(bounds.range, msg));
                 }
             }
+            "ExtractGrokPatterns" => {
+                if let Some(Value { kind: ValueKind::String(pattern), range, .. }) = literal(1) {
+                    let named_only = matches!(literal(2).map(|v| &v.kind), Some(ValueKind::Bool(true)));
+                    let defs: Vec<&str> = match literal(3).map(|v| &v.kind) {
+                        Some(ValueKind::List(items)) => items
+                            .iter()
+                            .filter_map(|i| match &i.kind {
+                                ValueKind::String(s) => Some(s.as_str()),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    self.grok(pattern, *range, named_only, &defs, literal(3).map(|v| v.range));
+                }
+            }
             "ParseKeyValue" | "ToKeyValueString" => {
                 // `ParseKeyValue` reads an empty delimiter as the default; `ToKeyValueString`
                 // refuses it.
@@ -456,6 +472,37 @@ impl Checker {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A literal grok pattern expands with the statement's definitions into a valid regex.
+    fn grok(
+        &mut self,
+        pattern: &str,
+        range: TextRange,
+        named_only: bool,
+        defs: &[&str],
+        defs_range: Option<TextRange>,
+    ) {
+        let defs = match crate::grok::definitions(defs) {
+            Ok(d) => d,
+            Err(e) => {
+                let msg = e.to_string();
+                self.diags.push(diag::invalid_literal_value(defs_range.unwrap_or(range), msg));
+                return;
+            }
+        };
+        match crate::grok::expand(pattern, named_only, &defs) {
+            Err(e) => self.diags.push(diag::invalid_literal_value(range, e.to_string())),
+            Ok(g) => match regex_syntax::Parser::new().parse(&g.regex) {
+                Err(e) => self.diags.push(diag::invalid_regex(range, &regex_error(&e))),
+                Ok(hir) if named_only && !has_named_group(&hir) => {
+                    let msg =
+                        "at least 1 named capture group must be supplied in the given regex".to_string();
+                    self.diags.push(diag::invalid_literal_value(range, msg));
+                }
+                Ok(_) => {}
+            },
         }
     }
 

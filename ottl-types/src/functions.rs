@@ -598,8 +598,9 @@ pub static SIGNATURES: &[Signature] = &[
             o("PatternDefinitions", T::StringList, "extra `NAME=pattern` definitions"),
         ],
         Kind::Map,
-        "Parses the string with a grok pattern.",
-        r#"ExtractGrokPatterns(body, "%{IP:client} %{WORD:method}")"#,
+        "Parses the string with a grok pattern; this build bundles no default patterns, so \
+         every `%{NAME}` needs a definition.",
+        r#"ExtractGrokPatterns(body, "%{CODE:status:int} %{VERB:method}", true, ["CODE=[0-9]{3}", "VERB=[A-Z]+"])"#,
     ),
     conv(
         "ParseJSON",

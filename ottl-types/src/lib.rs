@@ -9,6 +9,7 @@ pub mod check;
 pub mod context;
 mod diagnostics;
 pub mod functions;
+pub mod grok;
 pub mod hir;
 pub mod infer;
 pub mod kind;

@@ -21,6 +21,7 @@ mod delete_matching_keys;
 mod double;
 mod duration;
 mod duration_parts;
+pub(crate) mod extract_grok_patterns;
 mod extract_metric;
 mod extract_patterns;
 mod flatten;
@@ -69,6 +70,7 @@ mod truncate_all;
 mod truncate_time;
 mod unix;
 mod url;
+pub(crate) mod user_agent;
 mod uuid;
 mod xml;
 
@@ -189,6 +191,8 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
     ("UnixNano", C(time_parts::unix_nano)),
     ("UnixSeconds", C(time_parts::unix_seconds)),
     ("URL", C(url::run)),
+    ("ExtractGrokPatterns", C(extract_grok_patterns::run)),
+    ("UserAgent", C(user_agent::run)),
     ("UUID", C(uuid::run)),
     ("Weekday", C(time_parts::weekday)),
     ("Year", C(time_parts::year)),
@@ -205,6 +209,15 @@ pub static IMPLEMENTATIONS: &[(&str, Implementation)] = &[
 /// The implementation of a function, by name.
 pub fn lookup(name: &str) -> Option<Implementation> {
     IMPLEMENTATIONS.iter().find(|(n, _)| *n == name).map(|(_, i)| *i)
+}
+
+/// Why a function this build implements cannot run here, if it cannot: `UserAgent` needs
+/// uap-core's regexes embedded at build time.
+pub fn unavailable(name: &str) -> Option<&'static str> {
+    match name {
+        "UserAgent" => user_agent::parser().err(),
+        _ => None,
+    }
 }
 
 /// Applies a `FunctionGetter` converter (`SHA256` in `replace_pattern(..., SHA256)`) to a string.

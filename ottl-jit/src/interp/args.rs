@@ -45,6 +45,8 @@ pub enum CArg {
     TimeZone(Arc<jiff::tz::TimeZone>),
     /// An XPath (the XML functions), compiled once.
     XPath(Arc<ottl_types::xpath::Expr>),
+    /// A grok pattern (`ExtractGrokPatterns`), expanded and compiled once.
+    Grok(Arc<crate::funcs::extract_grok_patterns::Compiled>),
 }
 
 fn expected(what: &str, got: &Value<'_>) -> Error {
@@ -136,6 +138,14 @@ impl CCall {
     pub fn regex(&self, i: usize) -> Option<&regex::Regex> {
         match self.arg(i) {
             CArg::Regex(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// A compiled grok pattern argument.
+    pub fn grok(&self, i: usize) -> Option<&crate::funcs::extract_grok_patterns::Compiled> {
+        match self.arg(i) {
+            CArg::Grok(g) => Some(g),
             _ => None,
         }
     }

@@ -177,6 +177,22 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
             }
         }
     }
+    if c.sig.name == "ExtractGrokPatterns"
+        && let Some(CArg::Str(pattern)) = args.get(1)
+    {
+        let named_only = matches!(args.get(2), Some(CArg::Bool(true)));
+        let definitions: &[Arc<str>] = match args.get(3) {
+            Some(CArg::StrList(l)) => l,
+            _ => &[],
+        };
+        let compiled = funcs::extract_grok_patterns::Compiled::new(pattern, named_only, definitions)
+            .map_err(Unsupported)?;
+        args[1] = CArg::Grok(Arc::new(compiled));
+    }
+    if c.sig.name == "UserAgent" {
+        // Compiles uap-core's regexes once, now, so a build without them fails here.
+        funcs::user_agent::parser().map_err(|e| Unsupported(e.to_string()))?;
+    }
     if c.sig.name == "Decode"
         && let Some(CArg::Str(encoding)) = args.get(1)
     {
