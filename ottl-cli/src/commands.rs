@@ -55,6 +55,10 @@ enum Command {
     Eval(crate::exec::EvalArgs),
     /// Run statement test files (see README) and report `N passed, N failed`.
     Test {
+        /// Where the statements run; `all` runs each case on every backend and also fails it
+        /// when a backend's output differs from the interpreter's.
+        #[arg(long, value_enum, default_value = "interp")]
+        backend: crate::exec::TestBackend,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -80,7 +84,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Check { format, files } => check(format, &files),
         Command::Transform(args) => crate::exec::transform(&args),
         Command::Eval(args) => crate::exec::eval(&args),
-        Command::Test { files } => crate::exec::test(&files),
+        Command::Test { backend, files } => crate::exec::test(backend, &files),
     }
 }
 

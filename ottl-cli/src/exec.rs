@@ -19,6 +19,26 @@ use ottl_types::paths::PathMode;
 pub enum Backend {
     /// The reference interpreter.
     Interp,
+    /// Native code compiled with Cranelift.
+    Jit,
+}
+
+impl From<Backend> for exec::Backend {
+    fn from(b: Backend) -> Self {
+        match b {
+            Backend::Interp => exec::Backend::Interp,
+            Backend::Jit => exec::Backend::Jit,
+        }
+    }
+}
+
+/// The backends `ottl test` runs cases on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestBackend {
+    Interp,
+    Jit,
+    /// Every backend, each checked against the interpreter.
+    All,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -115,7 +135,8 @@ pub fn transform(args: &TransformArgs) -> Result<ExitCode, String> {
         Mode::Silent => ErrorMode::Silent,
         Mode::Propagate => ErrorMode::Propagate,
     };
-    let group = match exec::compile_group(ctx, &statements, &args.conditions, error_mode) {
+    let group = match exec::compile_group(ctx, &statements, &args.conditions, error_mode, args.backend.into())
+    {
         Ok(g) => g,
         Err(e) => {
             eprint!("{e}");
@@ -181,6 +202,9 @@ pub fn eval(args: &EvalArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::from(1));
         }
     };
+    if args.backend != Backend::Interp {
+        return Err("`eval` runs on the interpreter only: a value expression is not a statement group".into());
+    }
     let expr = interp::expr(&hir).map_err(|u| u.0)?;
     let mut payload = match &args.input {
         Some(p) => Payload::from_json(&read_input(&p.display().to_string())?)?,
@@ -284,11 +308,16 @@ fn first_record<R>(payload: &mut Payload, ctx: ContextId, f: &mut dyn FnMut(&Rec
     out
 }
 
-pub fn test(files: &[PathBuf]) -> Result<ExitCode, String> {
+pub fn test(backend: TestBackend, files: &[PathBuf]) -> Result<ExitCode, String> {
+    let backends: &[exec::Backend] = match backend {
+        TestBackend::Interp => &[exec::Backend::Interp],
+        TestBackend::Jit => &[exec::Backend::Jit],
+        TestBackend::All => &exec::Backend::ALL,
+    };
     let (mut passed, mut failed) = (0, 0);
     for path in files {
         let text = read(path)?;
-        for (name, verdict) in testfile::run(&text) {
+        for (name, verdict) in testfile::run_on(&text, backends) {
             match verdict {
                 Verdict::Pass => passed += 1,
                 Verdict::Fail(why) => {

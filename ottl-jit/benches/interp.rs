@@ -45,8 +45,14 @@ fn bench(c: &mut Criterion) {
     let payload = Payload::from_json(RECORD).expect("the benchmark record is OTLP/JSON");
     let mut group = c.benchmark_group("interp");
     for (name, text) in STATEMENTS {
-        let compiled = exec::compile_group(ContextId::Log, &[(*text).to_string()], &[], ErrorMode::Propagate)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let compiled = exec::compile_group(
+            ContextId::Log,
+            &[(*text).to_string()],
+            &[],
+            ErrorMode::Propagate,
+            exec::Backend::Interp,
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
         let program = Program { context: ContextId::Log, groups: vec![compiled] };
         group.bench_function(*name, |b| {
             b.iter_batched_ref(

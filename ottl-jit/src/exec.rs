@@ -12,7 +12,7 @@ use ottl_types::context::ContextId;
 use ottl_types::paths::PathMode;
 use ottl_types::syntax::{self, Diagnostic};
 
-use crate::interp::{self, CStatement, ErrorMode, Group, Outcome, StatementError};
+use crate::interp::{self, CStatement, ErrorMode, Group, Outcome, StatementError, Unsupported};
 use crate::record::{Item, Record};
 
 /// An OTLP export request, as the Collector's file exporter writes it.
@@ -87,7 +87,60 @@ fn empty_lists_have_values(v: &mut serde_json::Value) {
 #[derive(Debug)]
 pub struct Program {
     pub context: ContextId,
-    pub groups: Vec<Group>,
+    pub groups: Vec<Compiled>,
+}
+
+/// Where statements run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// The reference interpreter.
+    #[default]
+    Interp,
+    /// Native code from Cranelift.
+    Jit,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 2] = [Backend::Interp, Backend::Jit];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Interp => "interp",
+            Backend::Jit => "jit",
+        }
+    }
+}
+
+/// A statement group compiled for one backend.
+#[derive(Debug)]
+pub enum Compiled {
+    Interp(Group),
+    Jit(Box<crate::jit::JitGroup>),
+}
+
+impl Compiled {
+    /// Compiles an interpreter group for `backend`.
+    pub fn new(group: Group, backend: Backend) -> Result<Compiled, Unsupported> {
+        Ok(match backend {
+            Backend::Interp => Compiled::Interp(group),
+            Backend::Jit => Compiled::Jit(Box::new(crate::jit::JitGroup::compile(group)?)),
+        })
+    }
+
+    /// Runs the group on one record (see `interp::Group::execute`); `tracing` says whether
+    /// `trace` wants to hear about every statement.
+    pub fn execute(
+        &self,
+        rec: &mut Record<'_>,
+        trace: &mut dyn FnMut(&CStatement, Outcome<'_>, &Record<'_>),
+        warn: &mut dyn FnMut(&StatementError),
+        tracing: bool,
+    ) -> Result<(), StatementError> {
+        match self {
+            Compiled::Interp(g) => g.execute(rec, trace, warn),
+            Compiled::Jit(g) => g.execute(rec, trace, warn, tracing),
+        }
+    }
 }
 
 /// Why statements could not be compiled.
@@ -115,6 +168,19 @@ impl std::fmt::Display for CompileError {
 
 /// Compiles one group as the transform processor would for a group with `context:` set.
 pub fn compile_group(
+    context: ContextId,
+    statements: &[String],
+    conditions: &[String],
+    error_mode: ErrorMode,
+    backend: Backend,
+) -> Result<Compiled, CompileError> {
+    let group = interp_group(context, statements, conditions, error_mode)?;
+    Compiled::new(group, backend)
+        .map_err(|u| CompileError::Unsupported { text: statements.join("\n"), reason: u.0 })
+}
+
+/// Compiles one group for the interpreter (the form every backend starts from).
+pub fn interp_group(
     context: ContextId,
     statements: &[String],
     conditions: &[String],
@@ -178,6 +244,7 @@ impl Program {
     /// Runs every group over the payload, group after group, each over every record of the
     /// context. Under `propagate` the first error stops the run.
     pub fn run(&self, payload: &mut Payload, hooks: &mut Hooks<'_>) -> Result<(), StatementError> {
+        let tracing = hooks.trace.is_some();
         for group in &self.groups {
             let mut index = 0;
             let mut each = |rec: &mut Record<'_>| {
@@ -196,7 +263,7 @@ impl Program {
                         w(e);
                     }
                 };
-                group.execute(rec, &mut trace, &mut warn)
+                group.execute(rec, &mut trace, &mut warn, tracing)
             };
             visit(payload, self.context, &mut each)?;
         }

@@ -7,6 +7,7 @@ pub mod exec;
 pub mod funcs;
 mod go;
 pub mod interp;
+pub mod jit;
 pub mod json;
 pub mod math;
 mod profiles_json;

@@ -23,8 +23,8 @@
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 use serde::Deserialize;
 
-use crate::exec::{self, Hooks, Payload, Program};
-use crate::interp::ErrorMode;
+use crate::exec::{self, Backend, Hooks, Payload, Program};
+use crate::interp::{ErrorMode, StatementError};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,8 +106,14 @@ pub enum Verdict {
     Fail(String),
 }
 
-/// Runs every case of a test file's text: `(case name, verdict)`.
+/// Runs every case of a test file's text on the interpreter: `(case name, verdict)`.
 pub fn run(text: &str) -> Vec<(String, Verdict)> {
+    run_on(text, &[Backend::Interp])
+}
+
+/// Runs every case on each backend: a case passes when it meets its expectation on the first
+/// backend and every other backend produces the same output record or the same error.
+pub fn run_on(text: &str, backends: &[Backend]) -> Vec<(String, Verdict)> {
     let t: TestFile = match serde_yaml_ng::from_str(text) {
         Ok(t) => t,
         Err(e) => return vec![("<file>".into(), Verdict::Fail(format!("invalid test file: {e}")))],
@@ -147,10 +153,12 @@ pub fn run(text: &str) -> Vec<(String, Verdict)> {
             });
             let verdict = match c.input.as_ref().or(t.input.as_ref()) {
                 None => Verdict::Fail("the case has no `input`, and neither has the file".into()),
-                Some(input) => match run_case(c.context.as_deref().unwrap_or(&t.context), input, &c) {
-                    Ok(()) => Verdict::Pass,
-                    Err(why) => Verdict::Fail(why),
-                },
+                Some(input) => {
+                    match run_case(c.context.as_deref().unwrap_or(&t.context), input, &c, backends) {
+                        Ok(()) => Verdict::Pass,
+                        Err(why) => Verdict::Fail(why),
+                    }
+                }
             };
             (name, verdict)
         })
@@ -165,7 +173,14 @@ fn context_id(name: &str) -> Result<ottl_types::context::ContextId, String> {
     ottl_types::context::ContextId::from_name(name).ok_or_else(|| format!("unknown context `{name}`"))
 }
 
-fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), String> {
+/// What running a case produced on one backend.
+struct Run {
+    result: Result<(), StatementError>,
+    data: Payload,
+}
+
+/// Compiles and runs a case's statements on one backend.
+fn execute(context: &str, input: &serde_json::Value, c: &Case, backend: Backend) -> Result<Run, String> {
     let error_mode = match &c.error_mode {
         Some(m) => ErrorMode::parse(m).ok_or_else(|| format!("unknown error_mode `{m}`"))?,
         None => ErrorMode::Propagate,
@@ -173,18 +188,32 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
     let mut programs = Vec::new();
     if c.groups.is_empty() {
         let context = context_id(context)?;
-        let group = exec::compile_group(context, &c.statements, &c.conditions, error_mode)
+        let group = exec::compile_group(context, &c.statements, &c.conditions, error_mode, backend)
             .map_err(|e| e.to_string())?;
         programs.push(Program { context, groups: vec![group] });
     }
     for g in &c.groups {
         let context = context_id(&g.context)?;
-        let group = exec::compile_group(context, &g.statements, &g.conditions, error_mode)
+        let group = exec::compile_group(context, &g.statements, &g.conditions, error_mode, backend)
             .map_err(|e| e.to_string())?;
         programs.push(Program { context, groups: vec![group] });
     }
     let mut data = payload(input, "input")?;
     let result = programs.iter().try_for_each(|p| p.run(&mut data, &mut Hooks::default()));
+    Ok(Run { result, data })
+}
+
+fn run_case(context: &str, input: &serde_json::Value, c: &Case, backends: &[Backend]) -> Result<(), String> {
+    let (first, others) = backends.split_first().ok_or("no backend to run on")?;
+    let Run { result, data } = execute(context, input, c, *first)?;
+    for other in others {
+        let theirs = execute(context, input, c, *other)
+            .map_err(|e| format!("{} cannot compile what {} runs: {e}", other.name(), first.name()))?;
+        let (ours, their) = (describe(&result, &data), describe(&theirs.result, &theirs.data));
+        if ours != their {
+            return Err(format!("{} and {} disagree:\n{}", first.name(), other.name(), diff(&ours, &their)));
+        }
+    }
     let expected = if let Some(e) = &c.expected {
         Some(payload(e, "expected")?)
     } else if let Some(attrs) = &c.expected_attributes {
@@ -218,6 +247,15 @@ fn run_case(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), St
         ),
         (Ok(()), None, Some(expected)) if data == expected => Ok(()),
         (Ok(()), None, Some(expected)) => Err(diff(&expected.to_json(), &data.to_json())),
+    }
+}
+
+/// A run's outcome as text, for comparing backends: the error, if any, and the request as the
+/// statements left it.
+fn describe(result: &Result<(), StatementError>, data: &Payload) -> String {
+    match result {
+        Err(e) => format!("error: {e}\n{}", data.to_json()),
+        Ok(()) => data.to_json(),
     }
 }
 

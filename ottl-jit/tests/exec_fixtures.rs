@@ -1,7 +1,9 @@
-//! Every statement test file under `testdata/exec/` passes on the interpreter.
+//! Every statement test file under `testdata/exec/` passes on the interpreter, and the JIT
+//! produces the same output record or error on every case.
 
 use std::path::{Path, PathBuf};
 
+use ottl_jit::exec::Backend;
 use ottl_jit::testfile::{self, Verdict};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -18,7 +20,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn exec_fixtures_pass_on_the_interpreter() {
+fn exec_fixtures_pass_on_the_interpreter_and_the_jit_agrees() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/exec");
     let mut paths = Vec::new();
     files(&root, &mut paths);
@@ -38,7 +40,7 @@ fn exec_fixtures_pass_on_the_interpreter() {
             eprintln!("skipping {}: {why}", path.display());
             continue;
         }
-        for (name, verdict) in testfile::run(&text) {
+        for (name, verdict) in testfile::run_on(&text, &Backend::ALL) {
             match verdict {
                 Verdict::Pass => passed += 1,
                 Verdict::Fail(why) => failures.push(format!("{}: {name}\n{why}", path.display())),

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ottl_jit::exec::{Hooks, Payload, Program, compile_group};
+use ottl_jit::exec::{Backend, Hooks, Payload, Program, compile_group};
 use ottl_jit::interp::ErrorMode;
 use ottl_jit::types::context::ContextId;
 
@@ -16,7 +16,7 @@ const RECORD: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"host
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let statements: Vec<String> = text.lines().map(str::to_string).collect();
-    let Ok(group) = compile_group(ContextId::Log, &statements, &[], ErrorMode::Ignore) else { return };
+    let Ok(group) = compile_group(ContextId::Log, &statements, &[], ErrorMode::Ignore, Backend::Interp) else { return };
     let Ok(mut payload) = Payload::from_json(RECORD) else { return };
     let program = Program { context: ContextId::Log, groups: vec![group] };
     let _ = program.run(&mut payload, &mut Hooks::default());

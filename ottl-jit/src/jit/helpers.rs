@@ -1,0 +1,133 @@
+//! The `extern "C"` functions native code calls, and the frame it passes them.
+//!
+//! Each helper runs one interpreter node on the frame's record. A helper never unwinds into
+//! native code: a panic (a bug, never expected on any input) becomes an error of the statement.
+
+use std::ffi::c_void;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::interp::{CBool, CStatement, Error, Outcome, StatementError};
+use crate::record::Record;
+
+/// The compiled function: takes a frame, returns a status (see the module docs).
+pub(super) type Entry = unsafe extern "C" fn(*mut Frame<'_>) -> i64;
+
+/// What one call of the compiled function works on.
+#[repr(C)]
+pub(super) struct Frame<'a> {
+    /// Nonzero when a trace hook wants every statement's outcome. Native code reads this byte
+    /// at offset 0 ([`TRACING_OFFSET`]) and calls [`trace`] only when it is set.
+    tracing: u8,
+    /// The record, a `&mut Record<'_>` with its lifetime erased.
+    rec: *mut c_void,
+    /// The failure of the last helper that failed.
+    error: Option<Error>,
+    trace: &'a mut dyn FnMut(&CStatement, Outcome<'_>, &Record<'_>),
+    warn: &'a mut dyn FnMut(&StatementError),
+}
+
+/// Where [`Frame::tracing`] lives (it is the first field of a `repr(C)` struct).
+pub(super) const TRACING_OFFSET: i32 = 0;
+
+impl<'a> Frame<'a> {
+    pub(super) fn new(
+        rec: &'a mut Record<'_>,
+        trace: &'a mut dyn FnMut(&CStatement, Outcome<'_>, &Record<'_>),
+        warn: &'a mut dyn FnMut(&StatementError),
+        tracing: bool,
+    ) -> Self {
+        Frame { tracing: u8::from(tracing), rec: std::ptr::from_mut(rec).cast(), error: None, trace, warn }
+    }
+
+    pub(super) fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
+    fn record(&mut self) -> &mut Record<'_> {
+        // SAFETY: `rec` came from the `&mut Record` given to `Frame::new`, which outlives the
+        // frame; the lifetime is erased only so the frame's type stays simple for native code.
+        unsafe { &mut *self.rec.cast::<Record<'_>>() }
+    }
+
+    /// Runs `f`, turning a panic into an error so that nothing unwinds through native frames.
+    fn guard<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Option<T> {
+        match catch_unwind(AssertUnwindSafe(|| f(self))) {
+            Ok(Ok(v)) => Some(v),
+            Ok(Err(e)) => {
+                self.error = Some(e);
+                None
+            }
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(ToString::to_string)
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                self.error = Some(Error(format!("internal error: {what}")));
+                None
+            }
+        }
+    }
+}
+
+/// Helper results for conditions: false, true, or failed (the error is in the frame).
+pub(super) const FALSE: u32 = 0;
+pub(super) const TRUE: u32 = 1;
+pub(super) const FAILED: u32 = 2;
+
+/// Evaluates a comparison or a converter used as a condition.
+pub(super) unsafe extern "C" fn condition(frame: *mut Frame<'_>, node: *const CBool) -> u32 {
+    // SAFETY: native code passes the frame it was called with and the address of a node of the
+    // group it was compiled from; both are alive and unaliased for the duration of the call.
+    let (frame, node) = unsafe { (&mut *frame, &*node) };
+    match frame.guard(|f| node.eval(f.record())) {
+        Some(true) => TRUE,
+        Some(false) => FALSE,
+        None => FAILED,
+    }
+}
+
+/// Runs a statement's editor: 0 on success, 1 on failure (the error is in the frame).
+pub(super) unsafe extern "C" fn edit(frame: *mut Frame<'_>, statement: *const CStatement) -> u32 {
+    // SAFETY: as in `condition`: a live frame and a statement of the compiled group.
+    let (frame, statement) = unsafe { (&mut *frame, &*statement) };
+    let editor = &statement.editor;
+    u32::from(frame.guard(|f| (editor.edit_fn())(editor, f.record())).is_none())
+}
+
+/// Outcomes [`trace`] reports.
+pub(super) const SKIPPED: u32 = 0;
+pub(super) const EXECUTED: u32 = 1;
+pub(super) const FAILED_OUTCOME: u32 = 2;
+
+/// Reports a statement's outcome to the trace hook.
+pub(super) unsafe extern "C" fn trace(frame: *mut Frame<'_>, statement: *const CStatement, outcome: u32) {
+    // SAFETY: as in `condition`.
+    let (frame, statement) = unsafe { (&mut *frame, &*statement) };
+    let error = frame.error.clone().unwrap_or_else(|| Error::new("unknown error"));
+    let outcome = match outcome {
+        SKIPPED => Outcome::Skipped,
+        EXECUTED => Outcome::Executed,
+        _ => Outcome::Failed(&error),
+    };
+    // SAFETY: see `Frame::record`; the hook gets a shared view while no helper runs.
+    let rec = unsafe { &*frame.rec.cast::<Record<'_>>() };
+    (frame.trace)(statement, outcome, rec);
+}
+
+/// Hands a failed statement's error to the warn hook (`ignore` mode) and clears it.
+pub(super) unsafe extern "C" fn warn(frame: *mut Frame<'_>, statement: *const CStatement) {
+    // SAFETY: as in `condition`.
+    let (frame, statement) = unsafe { (&mut *frame, &*statement) };
+    if let Some(error) = frame.error.take() {
+        (frame.warn)(&StatementError { statement: statement.text.clone(), error });
+    }
+}
+
+/// Forgets a failure that the error mode ignores without a word (`silent`, or a group condition
+/// outside `propagate`).
+pub(super) unsafe extern "C" fn forget(frame: *mut Frame<'_>) {
+    // SAFETY: as in `condition`.
+    let frame = unsafe { &mut *frame };
+    frame.error = None;
+}
