@@ -53,6 +53,8 @@ enum Command {
     Transform(crate::exec::TransformArgs),
     /// Evaluate a value expression against the first record and print the value as OTLP/JSON.
     Eval(crate::exec::EvalArgs),
+    /// Measure statements per record on each backend (`--suite`: the built-in workloads).
+    Bench(crate::bench::BenchArgs),
     /// Run statement test files (see README) and report `N passed, N failed`.
     Test {
         /// Where the statements run; `all` runs each case on every backend and also fails it
@@ -84,6 +86,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Check { format, files } => check(format, &files),
         Command::Transform(args) => crate::exec::transform(&args),
         Command::Eval(args) => crate::exec::eval(&args),
+        Command::Bench(args) => crate::bench::run(&args),
         Command::Test { backend, files } => crate::exec::test(backend, &files),
     }
 }

@@ -1,5 +1,6 @@
 //! `ottl`: the OTTL toolchain in one binary.
 
+mod bench;
 mod commands;
 mod exec;
 mod render;
@@ -7,6 +8,9 @@ mod render;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = commands::Cli::parse();

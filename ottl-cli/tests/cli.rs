@@ -243,3 +243,39 @@ fn transform_reads_and_writes_otlp_json_profiles() {
     assert_eq!(profile["timeUnixNano"], "1700000000000000000");
     assert_eq!(profile["originalPayload"], "AQI=", "bytes are base64");
 }
+
+#[test]
+fn bench_suite_reports_every_workload_on_both_backends() {
+    let out = ottl(&["bench", "--suite", "--records", "3", "--runs", "1"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let suite = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/bench/suite.yaml"))
+        .expect("the suite file");
+    let names: Vec<&str> = suite.lines().filter_map(|l| l.trim().strip_prefix("- name: ")).collect();
+    assert!(!names.is_empty());
+    assert!(stdout.starts_with("workload") && stdout.contains("jit/interp"), "{stdout}");
+    for name in names {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"));
+        assert!(line.trim_end().ends_with('x'), "{line}");
+    }
+    assert!(stdout.contains("geometric mean"), "{stdout}");
+}
+
+#[test]
+fn bench_file_needs_a_context_and_transform_runs_on_the_jit() {
+    let rules = scratch("bench.ottl", "set(attributes[\"dst\"], attributes[\"src\"])\n");
+    let out = ottl(&["bench", "-f", rules.to_str().unwrap(), "--records", "2", "--runs", "1"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--context"), "{}", text(&out.stderr));
+
+    let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"src","value":{"stringValue":"x"}}]}]}]}]}"#;
+    let args = ["transform", "--context", "log", "-s", "set(attributes[\"dst\"], attributes[\"src\"])"];
+    let interp = ottl(&[&args[..], &["--backend", "interp"]].concat(), Some(input));
+    let jit = ottl(&[&args[..], &["--backend", "jit"]].concat(), Some(input));
+    assert!(jit.status.success(), "{}", text(&jit.stderr));
+    assert_eq!(text(&interp.stdout), text(&jit.stdout));
+    assert!(text(&jit.stdout).contains("\"dst\""));
+}

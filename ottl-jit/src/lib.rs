@@ -2,6 +2,7 @@
 //! and arithmetic semantics, and (as they land) the interpreter, the Cranelift and WASM backends,
 //! the standard library and record access over OTLP data.
 
+pub mod bench;
 pub mod compare;
 pub mod exec;
 pub mod funcs;

@@ -16,11 +16,11 @@ use crate::record::Record;
 
 pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     let depth = call.lit_int(2).unwrap_or(i64::MAX);
-    let prefix = call.lit_str(1).to_string();
+    let prefix = call.lit_str(1);
     let conflicts = call.lit_bool(3).unwrap_or(false);
     let Some(m) = call.map_target(0, rec)? else { return Ok(()) };
     let mut walk = Walk { out: Vec::with_capacity(m.len()), seen: HashMap::new(), conflicts, depth };
-    walk.map(std::mem::take(m), &prefix, 0);
+    walk.map(std::mem::take(m), prefix, 0);
     *m = walk.out;
     Ok(())
 }

@@ -4,7 +4,7 @@ use crate::interp::{CCall, Error};
 use crate::record::Record;
 
 pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
-    let keys: Vec<std::sync::Arc<str>> = call.str_list(1).to_vec();
+    let keys = call.str_list(1);
     if let Some(m) = call.map_target(0, rec)? {
         m.retain(|kv| keys.iter().any(|k| **k == *kv.key));
     }

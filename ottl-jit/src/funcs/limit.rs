@@ -6,7 +6,7 @@ use crate::record::Record;
 
 pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     let limit = usize::try_from(call.lit_int(1).unwrap_or(0)).unwrap_or(0);
-    let priority: Vec<std::sync::Arc<str>> = call.str_list(2).to_vec();
+    let priority = call.str_list(2);
     let Some(m) = call.map_target(0, rec)? else { return Ok(()) };
     if m.len() <= limit {
         return Ok(());

@@ -6,10 +6,10 @@ use crate::record::Record;
 
 pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     let source = call.pmap(1, rec)?.into_owned();
-    let strategy = call.lit_str(2).to_string();
+    let strategy = call.lit_str(2);
     let Some(m) = call.map_target(0, rec)? else { return Ok(()) };
     for kv in source {
-        match (m.iter_mut().find(|t| t.key == kv.key), strategy.as_str()) {
+        match (m.iter_mut().find(|t| t.key == kv.key), strategy) {
             (Some(t), "update" | "upsert") => t.value = kv.value,
             (None, "insert" | "upsert") => m.push(kv),
             _ => {}

@@ -1,6 +1,6 @@
 //! `set(target, value)`: sets the path unless the value is nil.
 
-use crate::interp::{CCall, Error, set_path};
+use crate::interp::{CCall, Error, set_keyed, set_path};
 use crate::record::Record;
 use crate::value::Value;
 
@@ -9,9 +9,16 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     if matches!(v, Value::Nil) {
         return Ok(());
     }
-    let v = v.into_owned();
     match call.path(0) {
-        Some(p) => set_path(p, rec, &v),
+        // One copy: straight from the (borrowed) value into the map's new value.
+        Some(p) if !p.keys.is_empty() => {
+            let any = v.to_any().unwrap_or_default();
+            set_keyed(p, rec, any)
+        }
+        Some(p) => {
+            let v = v.into_owned();
+            set_path(p, rec, &v)
+        }
         None => Ok(()),
     }
 }

@@ -111,7 +111,10 @@ pub(super) fn index_result<'a>(v: Value<'a>, k: &CKey) -> Result<Value<'a>, Erro
 /// Owned keys, resolved before the record is borrowed mutably.
 /// Literal keys borrow from the compiled path (which outlives the record borrow); expression
 /// keys are evaluated and owned.
-fn resolve_all<'p>(keys: &'p [CKey], rec: &Record<'_>) -> Result<Vec<Resolved<'p>>, Error> {
+/// Resolved keys: paths rarely have more than four, so they stay on the stack.
+type Keys<'p> = smallvec::SmallVec<[Resolved<'p>; 4]>;
+
+fn resolve_all<'p>(keys: &'p [CKey], rec: &Record<'_>) -> Result<Keys<'p>, Error> {
     keys.iter()
         .map(|k| {
             Ok(match k {
@@ -131,8 +134,12 @@ pub fn set_path(p: &CPath, rec: &mut Record<'_>, v: &Value<'_>) -> Result<(), Er
     if p.keys.is_empty() {
         return rec.set(p.field, v).map_err(|e| Error(e.0));
     }
+    set_keyed(p, rec, v.to_any().unwrap_or_default())
+}
+
+/// Sets the value at a path with keys (`attributes["a"]["b"]`), the value already converted.
+pub fn set_keyed(p: &CPath, rec: &mut Record<'_>, any: AnyValue) -> Result<(), Error> {
     let keys = resolve_all(&p.keys, rec)?;
-    let any = v.to_any().unwrap_or_default();
     if p.field == Field::LogBody {
         return match rec.body_mut() {
             Some(body) => set_in_value(body, &keys, any),
