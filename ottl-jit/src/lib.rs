@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod compare;
+pub mod differential;
 pub mod exec;
 pub mod funcs;
 mod go;

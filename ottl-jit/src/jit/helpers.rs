@@ -6,8 +6,9 @@
 use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::interp::{CBool, CStatement, Error, Outcome, StatementError};
+use crate::interp::{CBool, CPath, CStatement, Error, Outcome, StatementError};
 use crate::record::Record;
+use crate::value::Value;
 
 /// The compiled function: takes a frame, returns a status (see the module docs).
 pub(super) type Entry = unsafe extern "C" fn(*mut Frame<'_>) -> i64;
@@ -130,4 +131,98 @@ pub(super) unsafe extern "C" fn forget(frame: *mut Frame<'_>) {
     // SAFETY: as in `condition`.
     let frame = unsafe { &mut *frame };
     frame.error = None;
+}
+
+/// A path's value as native code compares it: a tag, and the payload the tag says.
+#[repr(C)]
+pub(super) struct Scalar {
+    /// An int, a bool (0 or 1), or a float's bits.
+    pub(super) bits: i64,
+    /// A string's bytes, borrowed from the record (valid while the condition runs).
+    pub(super) ptr: *const u8,
+    pub(super) len: usize,
+}
+
+/// Offsets of [`Scalar`]'s fields, for native loads (checked below against the layout).
+pub(super) const SCALAR_BITS: i32 = 0;
+pub(super) const SCALAR_PTR: i32 = 8;
+pub(super) const SCALAR_LEN: i32 = 16;
+pub(super) const SCALAR_SIZE: u32 = 24;
+const _: () = {
+    assert!(std::mem::offset_of!(Scalar, bits) == SCALAR_BITS as usize);
+    assert!(std::mem::offset_of!(Scalar, ptr) == SCALAR_PTR as usize);
+    assert!(std::mem::offset_of!(Scalar, len) == SCALAR_LEN as usize);
+    assert!(std::mem::size_of::<Scalar>() == SCALAR_SIZE as usize);
+    assert!(std::mem::offset_of!(Frame<'_>, tracing) == TRACING_OFFSET as usize);
+};
+
+/// [`read_scalar`]'s tags.
+pub(super) const TAG_NIL: u32 = 0;
+pub(super) const TAG_INT: u32 = 1;
+pub(super) const TAG_FLOAT: u32 = 2;
+pub(super) const TAG_BOOL: u32 = 3;
+pub(super) const TAG_STR: u32 = 4;
+/// Any other value (bytes, maps, times, an owned string...): native code asks the interpreter.
+pub(super) const TAG_OTHER: u32 = 5;
+/// Reading the path failed; the error is in the frame.
+pub(super) const TAG_FAILED: u32 = 6;
+
+/// Reads a path for a native comparison.
+pub(super) unsafe extern "C" fn read_scalar(
+    frame: *mut Frame<'_>,
+    path: *const CPath,
+    out: *mut Scalar,
+) -> u32 {
+    // SAFETY: native code passes its frame, a path of the compiled group and a stack slot the
+    // size of `Scalar`, all valid for the call.
+    let (frame, path, out) = unsafe { (&mut *frame, &*path, &mut *out) };
+    let rec: &Record<'_> = frame.record();
+    match catch_unwind(AssertUnwindSafe(|| path.get(rec).map(|v| scalar(&v, out)))) {
+        Ok(Ok(tag)) => tag,
+        Ok(Err(e)) => {
+            frame.error = Some(e);
+            TAG_FAILED
+        }
+        Err(_) => {
+            frame.error = Some(Error::new("internal error while reading a path"));
+            TAG_FAILED
+        }
+    }
+}
+
+fn scalar(v: &Value<'_>, out: &mut Scalar) -> u32 {
+    match v {
+        Value::Nil => TAG_NIL,
+        Value::Int(i) => {
+            out.bits = *i;
+            TAG_INT
+        }
+        Value::Float(f) => {
+            out.bits = i64::from_ne_bytes(f.to_bits().to_ne_bytes());
+            TAG_FLOAT
+        }
+        Value::Bool(b) => {
+            out.bits = i64::from(*b);
+            TAG_BOOL
+        }
+        // Only a string borrowed from the record outlives this call.
+        Value::Str(std::borrow::Cow::Borrowed(s)) => {
+            out.ptr = s.as_ptr();
+            out.len = s.len();
+            TAG_STR
+        }
+        _ => TAG_OTHER,
+    }
+}
+
+/// Byte-wise comparison of two strings of native code: -1, 0 or 1.
+pub(super) unsafe extern "C" fn compare_bytes(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> i32 {
+    // SAFETY: both are (pointer, length) pairs of live strings: one borrowed from the record by
+    // `read_scalar` during this condition, the other a literal of the compiled group.
+    let (a, b) = unsafe { (std::slice::from_raw_parts(a, a_len), std::slice::from_raw_parts(b, b_len)) };
+    match a.cmp(b) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    }
 }

@@ -17,14 +17,18 @@
 //! are the addresses of the interpreter nodes they run.
 
 use cranelift_codegen::ir::{
-    AbiParam, Block, Function, InstBuilder, MemFlagsData, SigRef, Signature, Type, UserFuncName, Value,
-    condcodes::IntCC, types,
+    AbiParam, Block, Function, InstBuilder, MemFlagsData, SigRef, Signature, StackSlotData, StackSlotKind,
+    Type, UserFuncName, Value,
+    condcodes::{FloatCC, IntCC},
+    types,
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch};
+use ottl_types::syntax::ast::CompareOp;
 
 use super::helpers;
-use crate::interp::{CBool, CStatement, ErrorMode, Group};
+use crate::interp::{CBool, CExpr, CPath, CStatement, ErrorMode, Group};
+use crate::value::Value as ValueLit;
 
 /// Builds the group's function into `func` (whose signature this sets).
 pub(super) fn group(group: &Group, func: &mut Function, target: TargetFrontendConfig) {
@@ -59,6 +63,10 @@ struct Signatures {
     warn: SigRef,
     /// `(frame)`: [`helpers::forget`].
     forget: SigRef,
+    /// `(frame, path, out) -> u32`: [`helpers::read_scalar`].
+    read: SigRef,
+    /// `(ptr, len, ptr, len) -> i32`: [`helpers::compare_bytes`].
+    bytes: SigRef,
 }
 
 impl Signatures {
@@ -74,6 +82,8 @@ impl Signatures {
             trace: sig(&[ptr, ptr, types::I32], None),
             warn: sig(&[ptr, ptr], None),
             forget: sig(&[ptr], None),
+            read: sig(&[ptr, ptr, ptr], Some(types::I32)),
+            bytes: sig(&[ptr, ptr, ptr, ptr], Some(types::I32)),
         }
     }
 }
@@ -218,18 +228,200 @@ impl Lower<'_> {
                 self.b.switch_to_block(merge);
                 self.b.block_params(merge)[0]
             }
-            CBool::Compare { .. } | CBool::Call(_) => {
-                let frame = self.frame;
-                let node = self.address(c);
-                let r = self
-                    .call(helpers::condition as *const (), self.sigs.node, &[frame, node])
-                    .expect("returns");
-                let ok = self.b.create_block();
-                let is_failed = self.b.ins().icmp_imm_u(IntCC::Equal, r, i64::from(helpers::FAILED));
-                self.b.ins().brif(is_failed, failed, &[], ok, &[]);
-                self.b.switch_to_block(ok);
-                self.b.ins().ireduce(types::I8, r)
-            }
+            CBool::Compare { lhs, op, rhs } => match literal_compare(lhs, *op, rhs) {
+                Some((path, lit, op)) => self.compare_literal(c, path, lit, op, failed),
+                None => self.generic(c, failed),
+            },
+            CBool::Call(_) => self.generic(c, failed),
         }
+    }
+
+    /// A condition the interpreter evaluates (through [`helpers::condition`]).
+    fn generic(&mut self, c: &CBool, failed: Block) -> Value {
+        let frame = self.frame;
+        let node = self.address(c);
+        let r = self.call(helpers::condition as *const (), self.sigs.node, &[frame, node]).expect("returns");
+        let ok = self.b.create_block();
+        let is_failed = self.b.ins().icmp_imm_u(IntCC::Equal, r, i64::from(helpers::FAILED));
+        self.b.ins().brif(is_failed, failed, &[], ok, &[]);
+        self.b.switch_to_block(ok);
+        self.b.ins().ireduce(types::I8, r)
+    }
+
+    /// `path op literal` in native code: the path's value is read unboxed into a stack slot
+    /// ([`helpers::read_scalar`]), ints, floats and bools compare in registers, strings by
+    /// length and then bytes. Values of other kinds go to the interpreter (reading a path is
+    /// pure, so reading it again there is safe).
+    fn compare_literal(
+        &mut self,
+        node: &CBool,
+        path: &CPath,
+        lit: Lit<'_>,
+        op: CompareOp,
+        failed: Block,
+    ) -> Value {
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            helpers::SCALAR_SIZE,
+            3,
+        ));
+        let out = self.b.ins().stack_addr(self.ptr, slot, 0);
+        let (frame, path) = (self.frame, self.address(path));
+        let tag = self
+            .call(helpers::read_scalar as *const (), self.sigs.read, &[frame, path, out])
+            .expect("returns");
+
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I8);
+        let invalid = self.b.create_block();
+        let other = self.b.create_block();
+        let mut switch = Switch::new();
+        switch.set_entry(u128::from(helpers::TAG_FAILED), failed);
+        switch.set_entry(u128::from(helpers::TAG_OTHER), other);
+        let int = self.b.create_block();
+        let float = self.b.create_block();
+        match lit {
+            Lit::Int(_) | Lit::Float(_) => {
+                switch.set_entry(u128::from(helpers::TAG_INT), int);
+                switch.set_entry(u128::from(helpers::TAG_FLOAT), float);
+            }
+            Lit::Bool(_) => switch.set_entry(u128::from(helpers::TAG_BOOL), int),
+            Lit::Str(_) => switch.set_entry(u128::from(helpers::TAG_STR), int),
+        }
+        switch.emit(&mut self.b, tag, invalid);
+
+        // Kinds that do not compare (nil included): only `!=` holds.
+        self.b.switch_to_block(invalid);
+        let ne = self.b.ins().iconst(types::I8, i64::from(op == CompareOp::Ne));
+        self.b.ins().jump(done, &[ne.into()]);
+
+        self.b.switch_to_block(other);
+        let r = self.generic(node, failed);
+        self.b.ins().jump(done, &[r.into()]);
+
+        let flags = MemFlagsData::trusted();
+        self.b.switch_to_block(int);
+        let bits = self.b.ins().load(types::I64, flags, out, helpers::SCALAR_BITS);
+        let r = match lit {
+            Lit::Int(n) => self.b.ins().icmp_imm_s(int_cc(op, true), bits, n),
+            Lit::Float(f) => {
+                let x = self.b.ins().fcvt_from_sint(types::F64, bits);
+                let y = self.b.ins().f64const(f);
+                self.b.ins().fcmp(float_cc(op), x, y)
+            }
+            Lit::Bool(v) => self.b.ins().icmp_imm_u(int_cc(op, false), bits, i64::from(v)),
+            Lit::Str(s) => self.compare_str(out, s, op),
+        };
+        self.b.ins().jump(done, &[r.into()]);
+
+        self.b.switch_to_block(float);
+        if matches!(lit, Lit::Int(_) | Lit::Float(_)) {
+            let x = self.b.ins().load(types::F64, flags, out, helpers::SCALAR_BITS);
+            let y = match lit {
+                #[allow(clippy::cast_precision_loss)] // Go compares float64(int64) the same way
+                Lit::Int(n) => self.b.ins().f64const(n as f64),
+                Lit::Float(f) => self.b.ins().f64const(f),
+                _ => unreachable!("only numeric literals reach the float block"),
+            };
+            let r = self.b.ins().fcmp(float_cc(op), x, y);
+            self.b.ins().jump(done, &[r.into()]);
+        } else {
+            self.b.ins().jump(invalid, &[]);
+        }
+
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
+    }
+
+    /// Compares the string in the scalar slot with a literal: equality by length first.
+    fn compare_str(&mut self, out: Value, lit: &str, op: CompareOp) -> Value {
+        let flags = MemFlagsData::trusted();
+        let ptr = self.b.ins().load(self.ptr, flags, out, helpers::SCALAR_PTR);
+        let len = self.b.ins().load(self.ptr, flags, out, helpers::SCALAR_LEN);
+        let lit_ptr = self.address(lit.as_ptr());
+        let lit_len = self.b.ins().iconst(self.ptr, imm(lit.len()));
+        let result = self.b.create_block();
+        self.b.append_block_param(result, types::I8);
+        if matches!(op, CompareOp::Eq | CompareOp::Ne) {
+            let bytes = self.b.create_block();
+            let same_len = self.b.ins().icmp(IntCC::Equal, len, lit_len);
+            let differ = self.b.ins().iconst(types::I8, i64::from(op == CompareOp::Ne));
+            self.b.ins().brif(same_len, bytes, &[], result, &[differ.into()]);
+            self.b.switch_to_block(bytes);
+        }
+        let order = self
+            .call(helpers::compare_bytes as *const (), self.sigs.bytes, &[ptr, len, lit_ptr, lit_len])
+            .expect("returns");
+        let r = self.b.ins().icmp_imm_s(int_cc(op, true), order, 0);
+        self.b.ins().jump(result, &[r.into()]);
+        self.b.switch_to_block(result);
+        self.b.block_params(result)[0]
+    }
+}
+
+/// A literal native code compares against.
+#[derive(Clone, Copy)]
+enum Lit<'a> {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(&'a str),
+}
+
+/// `path op literal` (or `literal op path`, turned around), when the literal is a scalar.
+fn literal_compare<'a>(
+    lhs: &'a CExpr,
+    op: CompareOp,
+    rhs: &'a CExpr,
+) -> Option<(&'a CPath, Lit<'a>, CompareOp)> {
+    let lit = |v: &'a ValueLit<'static>| match v {
+        ValueLit::Int(n) => Some(Lit::Int(*n)),
+        ValueLit::Float(f) => Some(Lit::Float(*f)),
+        ValueLit::Bool(b) => Some(Lit::Bool(*b)),
+        ValueLit::Str(s) => Some(Lit::Str(s)),
+        _ => None,
+    };
+    match (lhs, rhs) {
+        (CExpr::Path(p), CExpr::Lit(v)) => Some((p, lit(v)?, op)),
+        (CExpr::Lit(v), CExpr::Path(p)) => Some((p, lit(v)?, flip(op))),
+        _ => None,
+    }
+}
+
+/// `a op b` as `b op' a`.
+fn flip(op: CompareOp) -> CompareOp {
+    match op {
+        CompareOp::Lt => CompareOp::Gt,
+        CompareOp::Le => CompareOp::Ge,
+        CompareOp::Gt => CompareOp::Lt,
+        CompareOp::Ge => CompareOp::Le,
+        same => same,
+    }
+}
+
+fn int_cc(op: CompareOp, signed: bool) -> IntCC {
+    match (op, signed) {
+        (CompareOp::Eq, _) => IntCC::Equal,
+        (CompareOp::Ne, _) => IntCC::NotEqual,
+        (CompareOp::Lt, true) => IntCC::SignedLessThan,
+        (CompareOp::Le, true) => IntCC::SignedLessThanOrEqual,
+        (CompareOp::Gt, true) => IntCC::SignedGreaterThan,
+        (CompareOp::Ge, true) => IntCC::SignedGreaterThanOrEqual,
+        (CompareOp::Lt, false) => IntCC::UnsignedLessThan,
+        (CompareOp::Le, false) => IntCC::UnsignedLessThanOrEqual,
+        (CompareOp::Gt, false) => IntCC::UnsignedGreaterThan,
+        (CompareOp::Ge, false) => IntCC::UnsignedGreaterThanOrEqual,
+    }
+}
+
+/// IEEE comparisons: NaN makes every one false except `!=`, as in Go.
+fn float_cc(op: CompareOp) -> FloatCC {
+    match op {
+        CompareOp::Eq => FloatCC::Equal,
+        CompareOp::Ne => FloatCC::NotEqual,
+        CompareOp::Lt => FloatCC::LessThan,
+        CompareOp::Le => FloatCC::LessThanOrEqual,
+        CompareOp::Gt => FloatCC::GreaterThan,
+        CompareOp::Ge => FloatCC::GreaterThanOrEqual,
     }
 }
