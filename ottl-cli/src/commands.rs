@@ -59,7 +59,7 @@ enum Command {
     Test {
         /// Where the statements run; `all` runs each case on every backend and also fails it
         /// when a backend's output differs from the interpreter's.
-        #[arg(long, value_enum, default_value = "interp")]
+        #[arg(long, value_enum, default_value = "all")]
         backend: crate::exec::TestBackend,
         #[arg(required = true)]
         files: Vec<PathBuf>,

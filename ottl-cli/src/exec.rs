@@ -64,7 +64,9 @@ pub struct TransformArgs {
     conditions: Vec<String>,
     #[arg(long, value_enum, default_value = "propagate")]
     error_mode: Mode,
-    #[arg(long, value_enum, default_value = "interp")]
+    /// Where the statements run: native code (the default; it agrees with the interpreter on
+    /// every fixture) or the reference interpreter.
+    #[arg(long, value_enum, default_value = "jit")]
     backend: Backend,
     /// Print, per record and statement, whether the condition held and what changed.
     #[arg(long)]

@@ -127,7 +127,15 @@ pub fn generate(bytes: &[u8]) -> Case {
         c.pick(25),
         attributes.join(",")
     );
-    let statements = (0..=c.pick(3)).map(|_| statement(&mut c)).collect();
+    let mut statements: Vec<String> = (0..=c.pick(3)).map(|_| statement(&mut c)).collect();
+    if c.pick(3) == 0 {
+        // The rename pair the JIT runs as one move.
+        let (src, dst) = (c.pick(KEYS), c.pick(KEYS + 1));
+        let dst = if dst == KEYS { "out".to_string() } else { format!("k{dst}") };
+        let at = c.pick(statements.len() + 1);
+        statements.insert(at, format!("delete_key(attributes, \"k{src}\")"));
+        statements.insert(at, format!("set(attributes[\"{dst}\"], attributes[\"k{src}\"])"));
+    }
     let conditions = (0..c.pick(3)).map(|_| condition(&mut c, 2)).collect();
     let error_mode = [ErrorMode::Ignore, ErrorMode::Silent, ErrorMode::Propagate][c.pick(3)];
     Case { statements, conditions, error_mode, input }

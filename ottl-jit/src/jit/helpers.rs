@@ -4,10 +4,12 @@
 //! native code: a panic (a bug, never expected on any input) becomes an error of the statement.
 
 use std::ffi::c_void;
+
+use opentelemetry_proto::tonic::common::v1::KeyValue;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::interp::{CBool, CPath, CStatement, Error, Outcome, StatementError};
-use crate::record::Record;
+use crate::interp::{CBool, CKey, CPath, CStatement, Error, Outcome, StatementError};
+use crate::record::{Field, Record};
 use crate::value::Value;
 
 /// The compiled function: takes a frame, returns a status (see the module docs).
@@ -224,5 +226,82 @@ pub(super) unsafe extern "C" fn compare_bytes(a: *const u8, a_len: usize, b: *co
         std::cmp::Ordering::Less => -1,
         std::cmp::Ordering::Equal => 0,
         std::cmp::Ordering::Greater => 1,
+    }
+}
+
+/// `set(m[dst], m[src])` followed by `delete_key(m, src)`, neither with a condition, on an
+/// item's attributes or the cache: the two statements as one move of the value.
+#[derive(Debug)]
+pub(super) struct Rename {
+    /// The index of the `set` statement.
+    pub(super) first: usize,
+    field: Field,
+    src: std::sync::Arc<str>,
+    dst: std::sync::Arc<str>,
+}
+
+impl Rename {
+    /// Every pair of a group's statements that can run as one move (pairs do not overlap).
+    pub(super) fn plan(group: &crate::interp::Group) -> Vec<Rename> {
+        let mut out: Vec<Rename> = Vec::new();
+        for (i, pair) in group.statements.windows(2).enumerate() {
+            if out.last().is_some_and(|r| r.first + 1 == i) {
+                continue;
+            }
+            out.extend(Rename::fuse(i, &pair[0], &pair[1]));
+        }
+        out
+    }
+
+    /// The pair as one move, when the two statements are exactly that shape.
+    fn fuse(first: usize, set: &CStatement, delete: &CStatement) -> Option<Rename> {
+        if set.condition.is_some() || delete.condition.is_some() {
+            return None;
+        }
+        let (set, delete) = (&set.editor, &delete.editor);
+        if set.sig.name != "set" || delete.sig.name != "delete_key" {
+            return None;
+        }
+        let single = |p: &CPath| match p.keys.as_slice() {
+            [CKey::Str(k)] => Some(k.clone()),
+            _ => None,
+        };
+        let (target, source, map) = (set.path(0)?, set.path(1)?, delete.path(0)?);
+        let field = target.field;
+        let movable = matches!(
+            field,
+            Field::LogAttributes
+                | Field::SpanAttributes
+                | Field::EventAttributes
+                | Field::DpAttributes
+                | Field::Cache
+        );
+        if !movable || source.field != field || map.field != field || !map.keys.is_empty() {
+            return None;
+        }
+        let (dst, src) = (single(target)?, single(source)?);
+        (delete.lit_str(1) == &*src).then_some(Rename { first, field, src, dst })
+    }
+}
+
+/// Runs a fused [`Rename`]: what `set` then `delete_key` leave, without copying the value.
+pub(super) unsafe extern "C" fn rename(frame: *mut Frame<'_>, rename: *const Rename) {
+    // SAFETY: native code passes its frame and a `Rename` the compiled group owns.
+    let (frame, r) = unsafe { (&mut *frame, &*rename) };
+    let Some(map) = frame.record().map_mut(r.field) else { return };
+    let Some(at) = map.iter().position(|kv| kv.key == *r.src) else { return };
+    // `set` skips a nil value; `delete_key` still removes the key.
+    let mut moved = map.remove(at);
+    if moved.value.as_ref().is_none_or(|v| v.value.is_none()) || r.src == r.dst {
+        return;
+    }
+    if let Some(existing) = map.iter_mut().find(|kv| kv.key == *r.dst) {
+        existing.value = moved.value;
+    } else {
+        // A new pair, as `set` makes it, reusing the removed key's buffer.
+        let mut key = std::mem::take(&mut moved.key);
+        key.clear();
+        key.push_str(&r.dst);
+        map.push(KeyValue { key, value: moved.value, ..KeyValue::default() });
     }
 }

@@ -30,8 +30,15 @@ use super::helpers;
 use crate::interp::{CBool, CExpr, CPath, CStatement, ErrorMode, Group};
 use crate::value::Value as ValueLit;
 
-/// Builds the group's function into `func` (whose signature this sets).
-pub(super) fn group(group: &Group, func: &mut Function, target: TargetFrontendConfig) {
+/// Builds the group's function into `func` (whose signature this sets). `fused` are the
+/// statement pairs to run as one ([`helpers::Rename::plan`]); the code points into them as it
+/// does into `group`.
+pub(super) fn group(
+    group: &Group,
+    fused: &[helpers::Rename],
+    func: &mut Function,
+    target: TargetFrontendConfig,
+) {
     let (ptr, call_conv) = (target.pointer_type(), target.default_call_conv);
     let mut sig = Signature::new(call_conv);
     sig.params.push(AbiParam::new(ptr));
@@ -48,7 +55,7 @@ pub(super) fn group(group: &Group, func: &mut Function, target: TargetFrontendCo
     let frame = b.block_params(entry)[0];
     let mut l = Lower { b, ptr, sigs, frame };
     l.conditions(group);
-    l.statements(group);
+    l.statements(group, fused);
     l.b.seal_all_blocks();
     l.b.finalize(target);
 }
@@ -59,7 +66,7 @@ struct Signatures {
     node: SigRef,
     /// `(frame, statement, outcome)`: [`helpers::trace`].
     trace: SigRef,
-    /// `(frame, statement)`: [`helpers::warn`].
+    /// `(frame, statement)`: [`helpers::warn`], and `(frame, rename)`: [`helpers::rename`].
     warn: SigRef,
     /// `(frame)`: [`helpers::forget`].
     forget: SigRef,
@@ -141,51 +148,85 @@ impl Lower<'_> {
         self.b.switch_to_block(body);
     }
 
-    fn statements(&mut self, group: &Group) {
-        for (i, s) in group.statements.iter().enumerate() {
+    fn statements(&mut self, group: &Group, fused: &[helpers::Rename]) {
+        let statements = &group.statements;
+        let mut i = 0;
+        while i < statements.len() {
+            if let Some(rename) = fused.iter().find(|r| r.first == i) {
+                // `set(m[dst], m[src])` + `delete_key(m, src)`: one move of the value, unless
+                // a trace wants to see the two statements one by one.
+                let (fast, slow, middle, after) = (
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                );
+                let frame = self.frame;
+                let flag =
+                    self.b.ins().load(types::I8, MemFlagsData::trusted(), frame, helpers::TRACING_OFFSET);
+                self.b.ins().brif(flag, slow, &[], fast, &[]);
+                self.b.switch_to_block(fast);
+                let node = self.address(rename);
+                self.call(helpers::rename as *const (), self.sigs.warn, &[frame, node]);
+                self.b.ins().jump(after, &[]);
+                self.b.switch_to_block(slow);
+                self.statement(group, i, middle);
+                self.b.switch_to_block(middle);
+                self.statement(group, i + 1, after);
+                self.b.switch_to_block(after);
+                i += 2;
+                continue;
+            }
             let next = self.b.create_block();
-            let failed = self.b.create_block();
-            if let Some(c) = &s.condition {
-                let run = self.b.create_block();
-                let skipped = self.b.create_block();
-                let holds = self.bool(c, failed);
-                self.b.ins().brif(holds, run, &[], skipped, &[]);
-                self.b.switch_to_block(skipped);
-                self.trace(s, helpers::SKIPPED);
-                self.b.ins().jump(next, &[]);
-                self.b.switch_to_block(run);
-            }
-            let frame = self.frame;
-            let node = self.address(s);
-            let status =
-                self.call(helpers::edit as *const (), self.sigs.node, &[frame, node]).expect("edit returns");
-            let executed = self.b.create_block();
-            self.b.ins().brif(status, failed, &[], executed, &[]);
-            self.b.switch_to_block(executed);
-            self.trace(s, helpers::EXECUTED);
-            self.b.ins().jump(next, &[]);
-
-            self.b.switch_to_block(failed);
-            self.trace(s, helpers::FAILED_OUTCOME);
-            match group.error_mode {
-                ErrorMode::Propagate => {
-                    let status = self.b.ins().iconst(types::I64, imm(i + 1));
-                    self.b.ins().return_(&[status]);
-                }
-                ErrorMode::Ignore => {
-                    let node = self.address(s);
-                    self.call(helpers::warn as *const (), self.sigs.warn, &[frame, node]);
-                    self.b.ins().jump(next, &[]);
-                }
-                ErrorMode::Silent => {
-                    self.call(helpers::forget as *const (), self.sigs.forget, &[frame]);
-                    self.b.ins().jump(next, &[]);
-                }
-            }
+            self.statement(group, i, next);
             self.b.switch_to_block(next);
+            i += 1;
         }
         let zero = self.b.ins().iconst(types::I64, 0);
         self.b.ins().return_(&[zero]);
+    }
+
+    /// Statement `i`: its condition, its editor, its outcome; continues at `next`.
+    fn statement(&mut self, group: &Group, i: usize, next: Block) {
+        let s = &group.statements[i];
+        let failed = self.b.create_block();
+        if let Some(c) = &s.condition {
+            let run = self.b.create_block();
+            let skipped = self.b.create_block();
+            let holds = self.bool(c, failed);
+            self.b.ins().brif(holds, run, &[], skipped, &[]);
+            self.b.switch_to_block(skipped);
+            self.trace(s, helpers::SKIPPED);
+            self.b.ins().jump(next, &[]);
+            self.b.switch_to_block(run);
+        }
+        let frame = self.frame;
+        let node = self.address(s);
+        let status =
+            self.call(helpers::edit as *const (), self.sigs.node, &[frame, node]).expect("edit returns");
+        let executed = self.b.create_block();
+        self.b.ins().brif(status, failed, &[], executed, &[]);
+        self.b.switch_to_block(executed);
+        self.trace(s, helpers::EXECUTED);
+        self.b.ins().jump(next, &[]);
+
+        self.b.switch_to_block(failed);
+        self.trace(s, helpers::FAILED_OUTCOME);
+        match group.error_mode {
+            ErrorMode::Propagate => {
+                let status = self.b.ins().iconst(types::I64, imm(i + 1));
+                self.b.ins().return_(&[status]);
+            }
+            ErrorMode::Ignore => {
+                let node = self.address(s);
+                self.call(helpers::warn as *const (), self.sigs.warn, &[frame, node]);
+                self.b.ins().jump(next, &[]);
+            }
+            ErrorMode::Silent => {
+                self.call(helpers::forget as *const (), self.sigs.forget, &[frame]);
+                self.b.ins().jump(next, &[]);
+            }
+        }
     }
 
     /// Reports an outcome when the frame asks for tracing (a byte test, then a helper call).

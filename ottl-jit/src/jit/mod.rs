@@ -28,6 +28,8 @@ pub struct JitGroup {
     /// The interpreter's nodes the native code's helpers run; their addresses are baked into
     /// the code, so this group is never changed after compiling.
     group: Group,
+    /// Statement pairs the code runs as one (their addresses are baked in too).
+    _fused: Vec<helpers::Rename>,
     /// The compiled function (see the module docs for its contract).
     entry: helpers::Entry,
     /// Owns the executable memory `entry` points into; freed on drop.
@@ -57,7 +59,8 @@ impl JitGroup {
             .map_err(|e| jit_error(&e))?;
         let mut module = JITModule::new(JITBuilder::with_isa(isa, cranelift_module::default_libcall_names()));
         let mut ctx = module.make_context();
-        lower::group(&group, &mut ctx.func, module.isa().frontend_config());
+        let fused = helpers::Rename::plan(&group);
+        lower::group(&group, &fused, &mut ctx.func, module.isa().frontend_config());
         let id = module
             .declare_function("ottl_group", Linkage::Local, &ctx.func.signature)
             .map_err(|e| jit_error(&e))?;
@@ -69,7 +72,7 @@ impl JitGroup {
         // `Entry` (one pointer argument, an i64 result, the platform's C calling convention),
         // and the module keeping it alive lives as long as this `JitGroup`.
         let entry = unsafe { std::mem::transmute::<*const u8, helpers::Entry>(code) };
-        Ok(JitGroup { group, entry, module: Some(module) })
+        Ok(JitGroup { group, _fused: fused, entry, module: Some(module) })
     }
 
     /// The statements, in order (for reports that name them).
