@@ -31,24 +31,33 @@ fn expand(layout: &str) -> String {
         .replace("%R", "%H:%M")
 }
 
-/// A strptime layout, compiled once: literal characters and directives.
+/// A strptime layout, compiled once: literal text and directives, and the layout as written
+/// (errors quote it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layout(Vec<Piece>);
+pub struct Layout {
+    text: String,
+    pieces: Vec<Piece>,
+}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
-    Literal(char),
+    /// A run of literal text between directives (Go matches it as one chunk).
+    Literal(String),
     Directive(char),
 }
 
 /// Compiles a layout; an unsupported directive is an error (reported when the call compiles).
 pub fn compile(layout: &str) -> Result<Layout, String> {
     let expanded = expand(layout);
-    let mut pieces = Vec::with_capacity(expanded.len());
+    let mut pieces: Vec<Piece> = Vec::with_capacity(expanded.len());
+    let literal = |pieces: &mut Vec<Piece>, c: char| match pieces.last_mut() {
+        Some(Piece::Literal(text)) => text.push(c),
+        _ => pieces.push(Piece::Literal(c.to_string())),
+    };
     let mut chars = expanded.chars();
     while let Some(c) = chars.next() {
         if c != '%' {
-            pieces.push(Piece::Literal(c));
+            literal(&mut pieces, c);
             continue;
         }
         match chars.next() {
@@ -56,26 +65,65 @@ pub fn compile(layout: &str) -> Result<Layout, String> {
                 d @ ('Y' | 'y' | 'm' | 'd' | 'e' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'b' | 'h' | 'B' | 'a'
                 | 'A' | 'j' | 'z' | 'Z'),
             ) => pieces.push(Piece::Directive(d)),
-            Some('%') => pieces.push(Piece::Literal('%')),
+            Some('%') => literal(&mut pieces, '%'),
             Some(d) => return Err(format!("the interpreter does not support the time directive %{d} yet")),
             None => return Err("a time layout cannot end with %".into()),
         }
     }
-    Ok(Layout(pieces))
+    Ok(Layout { text: layout.to_string(), pieces })
 }
 
 struct Parser<'a> {
     s: &'a str,
     value: &'a str,
+    layout: &'a str,
+    /// The layout element being matched, for errors.
+    elem: Elem<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Elem<'a> {
+    Directive(char),
+    Literal(&'a str),
 }
 
 impl Parser<'_> {
+    /// Upstream's error: the value, the layout, the text left and the element it failed on.
     fn fail(&self) -> String {
+        let elem = match self.elem {
+            Elem::Directive(d) => format!("%{d}"),
+            Elem::Literal(l) => l.to_string(),
+        };
         format!(
-            "parsing time {}: cannot parse {} with the layout",
+            "parsing time {} as {}: cannot parse {} as {}",
             crate::go::quote(self.s),
-            crate::go::quote(self.value)
+            crate::go::quote(self.layout),
+            crate::go::quote(self.value),
+            crate::go::quote(&elem)
         )
+    }
+
+    /// Go's `skip`: the literal must come next, a run of spaces in it matching any run of
+    /// spaces in the value.
+    fn literal(&mut self, lit: &str) -> Result<(), String> {
+        let (mut prefix, mut value) = (lit, self.value);
+        while let Some(c) = prefix.chars().next() {
+            if c == ' ' {
+                if value.chars().next().is_some_and(|v| v != ' ') {
+                    return Err(self.fail());
+                }
+                prefix = prefix.trim_start_matches(' ');
+                value = value.trim_start_matches(' ');
+                continue;
+            }
+            match value.strip_prefix(c) {
+                Some(rest) => value = rest,
+                None => return Err(self.fail()),
+            }
+            prefix = &prefix[c.len_utf8()..];
+        }
+        self.value = value;
+        Ok(())
     }
 
     /// Exactly `n` digits (`fixed`) or 1..=n digits.
@@ -113,6 +161,10 @@ struct Fields {
     offset: i64,
     /// Whether the text carried its own offset (`%z`).
     has_offset: bool,
+    /// `%Z` read `UTC` (which wins over everything, as in Go).
+    utc: bool,
+    /// Another zone abbreviation `%Z` read (`EST`, `GMT+3`), by byte range of the value.
+    zone: Option<(usize, usize)>,
     pm: Option<bool>,
     yday: Option<i64>,
 }
@@ -126,7 +178,7 @@ fn parse(layout: &Layout, value: &str) -> Result<Time, String> {
 /// Parses `value` with a compiled layout; a wall clock without an offset is read in `zone`
 /// (Go's `time.ParseInLocation`: a skipped time moves forward, a repeated one takes the first).
 pub fn parse_in(layout: &Layout, value: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<Time, String> {
-    let mut p = Parser { s: value, value };
+    let mut p = Parser { s: value, value, layout: &layout.text, elem: Elem::Literal("") };
     let mut f = Fields {
         year: 0,
         month: 1,
@@ -137,13 +189,21 @@ pub fn parse_in(layout: &Layout, value: &str, zone: Option<&jiff::tz::TimeZone>)
         nanos: 0,
         offset: 0,
         has_offset: false,
+        utc: false,
+        zone: None,
         pm: None,
         yday: None,
     };
-    for piece in &layout.0 {
-        match *piece {
-            Piece::Directive(d) => directive(d, &mut p, &mut f)?,
-            Piece::Literal(c) => p.value = p.value.strip_prefix(c).ok_or_else(|| p.fail())?,
+    for piece in &layout.pieces {
+        match piece {
+            Piece::Directive(d) => {
+                p.elem = Elem::Directive(*d);
+                directive(*d, &mut p, &mut f)?;
+            }
+            Piece::Literal(text) => {
+                p.elem = Elem::Literal(text);
+                p.literal(text)?;
+            }
         }
     }
     if !p.value.is_empty() {
@@ -153,14 +213,81 @@ pub fn parse_in(layout: &Layout, value: &str, zone: Option<&jiff::tz::TimeZone>)
             crate::go::quote(p.value)
         ));
     }
-    if let Some(zone) = zone
-        && !f.has_offset
-    {
-        f.offset = zone_offset(zone, &f).ok_or_else(|| {
-            format!("parsing time {}: cannot place it in the time zone", crate::go::quote(value))
-        })?;
+    let unplaceable =
+        || format!("parsing time {}: cannot place it in the time zone", crate::go::quote(value));
+    if f.utc {
+        f.offset = 0;
+    } else if f.has_offset {
+        // `%z` wins over a `%Z` abbreviation.
+    } else if let Some((start, end)) = f.zone {
+        f.offset = abbreviation_offset(&value[start..end], zone, &f)?;
+    } else if let Some(zone) = zone {
+        f.offset = zone_offset(zone, &f).ok_or_else(unplaceable)?;
     }
     finish(value, &f)
+}
+
+/// The offset a zone abbreviation read by `%Z` stands for: the location's own zone of that
+/// name (Go's `lookupName`), else `GMT+h`'s hours, else zero; and when that leaves zero for a
+/// name other than `UTC`, upstream loads the IANA zone of that name (`EST`, `MST`, `HST`,
+/// `GMT`...) and reads the abbreviation there, failing when there is none.
+fn abbreviation_offset(name: &str, zone: Option<&jiff::tz::TimeZone>, f: &Fields) -> Result<i64, String> {
+    let utc = jiff::tz::TimeZone::UTC;
+    let civil = civil_seconds(f);
+    let in_zone = |tz: &jiff::tz::TimeZone| {
+        lookup_name(tz, name, civil).or_else(|| {
+            let hours =
+                name.strip_prefix("GMT").filter(|h| !h.is_empty()).and_then(|h| h.parse::<i64>().ok());
+            hours.map(|h| h * 3600)
+        })
+    };
+    let offset = in_zone(zone.unwrap_or(&utc)).unwrap_or(0);
+    if offset != 0 {
+        return Ok(offset);
+    }
+    match jiff::tz::TimeZone::get(name) {
+        Ok(tz) => Ok(in_zone(&tz).unwrap_or(0)),
+        Err(_) => Err(format!("failed to load location {name}: unknown time zone {name}")),
+    }
+}
+
+/// The parsed wall clock as seconds since the epoch, read as if it were UTC.
+fn civil_seconds(f: &Fields) -> i64 {
+    let hour = match (f.pm, f.hour) {
+        (Some(true), h) if h < 12 => h + 12,
+        (Some(false), 12) => 0,
+        (_, h) => h,
+    };
+    let days = match f.yday {
+        Some(yd) => days_from_civil(f.year, 1, 1) + yd - 1,
+        None => days_from_civil(f.year, f.month, f.day),
+    };
+    days * 86_400 + hour * 3600 + f.minute * 60 + f.second
+}
+
+/// Go's `Location.lookupName`: the offset of a zone of the location called `name`, preferring
+/// one in effect at the wall clock `civil`.
+fn lookup_name(tz: &jiff::tz::TimeZone, name: &str, civil: i64) -> Option<i64> {
+    let at = |secs: i64| jiff::Timestamp::from_second(secs).ok().map(|ts| tz.to_offset_info(ts));
+    // The zones the location has had: the one now, and those of its transitions nearby.
+    let mut zones: Vec<i64> = Vec::new();
+    if let Some(info) = at(civil)
+        && info.abbreviation() == name
+    {
+        zones.push(i64::from(info.offset().seconds()));
+    }
+    if let Ok(ts) = jiff::Timestamp::from_second(civil) {
+        for t in tz.preceding(ts).take(64).chain(tz.following(ts).take(64)) {
+            if t.abbreviation() == name {
+                zones.push(i64::from(t.offset().seconds()));
+            }
+        }
+    }
+    zones
+        .iter()
+        .copied()
+        .find(|&offset| at(civil - offset).is_some_and(|info| info.abbreviation() == name))
+        .or_else(|| zones.first().copied())
 }
 
 /// The zone's offset at the parsed wall clock (before `finish` validates it: an invalid date
@@ -258,15 +385,53 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
             }
         }
         'Z' => {
-            let len = p.value.bytes().take_while(u8::is_ascii_uppercase).count();
-            if len < 3 {
-                return Err(p.fail());
+            if let Some(rest) = p.value.strip_prefix("UTC") {
+                p.value = rest;
+                f.utc = true;
+            } else {
+                let len = zone_len(p.value).ok_or_else(|| p.fail())?;
+                let start = p.s.len() - p.value.len();
+                f.zone = Some((start, start + len));
+                p.value = &p.value[len..];
             }
-            p.value = &p.value[len..];
         }
         _ => p.value = p.value.strip_prefix('%').ok_or_else(|| p.fail())?,
     }
     Ok(())
+}
+
+/// Go's `parseTimeZone`: how long the zone abbreviation at the start of `v` is.
+fn zone_len(v: &str) -> Option<usize> {
+    let b = v.as_bytes();
+    if b.len() < 3 {
+        return None;
+    }
+    if v.starts_with("ChST") || v.starts_with("MeST") {
+        return Some(4);
+    }
+    if let Some(hours) = v.strip_prefix("GMT") {
+        return Some(3 + signed_offset_len(hours));
+    }
+    if matches!(b[0], b'+' | b'-') {
+        return Some(signed_offset_len(v)).filter(|&n| n > 0);
+    }
+    let upper = b.iter().take(6).take_while(|c| c.is_ascii_uppercase()).count();
+    match upper {
+        3 => Some(3),
+        4 if b[3] == b'T' || v.starts_with("WITA") => Some(4),
+        5 if b[4] == b'T' => Some(5),
+        _ => None,
+    }
+}
+
+/// Go's `parseSignedOffset`: a sign and up to an hour's digits (at most 23), or nothing.
+fn signed_offset_len(v: &str) -> usize {
+    let Some(digits) = v.strip_prefix(['+', '-']) else { return 0 };
+    let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+    match digits[..n].parse::<u64>() {
+        Ok(h) if n > 0 && h <= 23 => 1 + n,
+        _ => 0,
+    }
 }
 
 fn finish(value: &str, f: &Fields) -> Result<Time, String> {
@@ -304,13 +469,13 @@ fn finish(value: &str, f: &Fields) -> Result<Time, String> {
 pub fn format(layout: &Layout, t: Time) -> String {
     let p = crate::time::parts(t);
     let mut out = String::new();
-    for piece in &layout.0 {
-        let d = match *piece {
-            Piece::Literal(c) => {
-                out.push(c);
+    for piece in &layout.pieces {
+        let d = match piece {
+            Piece::Literal(text) => {
+                out.push_str(text);
                 continue;
             }
-            Piece::Directive(d) => d,
+            Piece::Directive(d) => *d,
         };
         let month = usize::try_from(p.month).unwrap_or(1).clamp(1, 12) - 1;
         let weekday = usize::try_from(p.weekday).unwrap_or(0) % 7;

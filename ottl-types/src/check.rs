@@ -368,6 +368,10 @@ impl Checker {
             }
             return;
         }
+        if (sig.name, param) == ("Time", "format") && s.is_empty() {
+            self.diags.push(diag::invalid_literal_value(range, "format cannot be nil".to_string()));
+            return;
+        }
         if (sig.name, param) == ("Time", "location")
             && !matches!(s, "" | "UTC" | "Local")
             && jiff::tz::TimeZone::get(s).is_err()

@@ -9,7 +9,7 @@ use crate::value::Value;
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let s = call.string(0, rec)?;
     if s.is_empty() {
-        return Err(Error::new("time cannot be empty"));
+        return Err(Error::new("time cannot be nil"));
     }
     let Some(layout) = call.layout(1) else { return Err(Error::new("Time needs a format")) };
     let zone = match call.arg(2) {
