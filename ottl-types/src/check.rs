@@ -368,6 +368,13 @@ impl Checker {
             }
             return;
         }
+        if sig.name == "Decode"
+            && param.eq_ignore_ascii_case("encoding")
+            && let Err(msg) = crate::charset::Charset::lookup(s)
+        {
+            self.diags.push(diag::invalid_literal_value(range, msg));
+            return;
+        }
         if (sig.name, param) == ("Time", "format") && s.is_empty() {
             self.diags.push(diag::invalid_literal_value(range, "format cannot be nil".to_string()));
             return;

@@ -5,6 +5,7 @@
 //! Nothing here runs OTTL or touches records; the typed IR it produces is what `ottl-jit`'s
 //! backends consume.
 
+pub mod charset;
 pub mod check;
 pub mod context;
 mod diagnostics;
