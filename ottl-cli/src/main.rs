@@ -13,6 +13,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    sigpipe::reset();
     let cli = commands::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,
