@@ -64,11 +64,19 @@ impl Payload {
 }
 
 /// OTLP/JSON leaves an empty list out (`{"arrayValue": {}}`); the generated deserializer wants
-/// `values` present.
+/// `values` present. A `doubleValue` written as a numeric string becomes a number. (`"NaN"` and
+/// the infinities are still refused: the JSON value tree cannot hold them.)
 fn empty_lists_have_values(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(map) => {
             for (key, value) in map.iter_mut() {
+                // proto3 JSON allows a double as a string; a finite one becomes a number here.
+                if key == "doubleValue"
+                    && let serde_json::Value::String(text) = value
+                    && let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64)
+                {
+                    *value = serde_json::Value::Number(n);
+                }
                 if matches!(key.as_str(), "arrayValue" | "kvlistValue")
                     && let serde_json::Value::Object(list) = value
                     && !list.contains_key("values")
