@@ -6,8 +6,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use ottl_jit::exec::{Payload, visit};
-use ottl_jit::interp::{self, CBool};
+use ottl_jit::exec::{Backend, Payload, compile_group, visit};
+use ottl_jit::interp::{self, CBool, CStatement, ErrorMode, Outcome, StatementError};
+use ottl_jit::record::Record;
 use ottl_types::check::{Component, Env};
 use ottl_types::context::ContextId;
 use ottl_types::paths::PathMode;
@@ -16,6 +17,8 @@ struct Counting;
 
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+/// The counter is global: tests that count take turns.
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 // SAFETY: every method delegates to `System` with the caller's arguments unchanged; the counter
 // is a relaxed atomic and does not affect the allocation itself.
@@ -67,6 +70,7 @@ fn compile(text: &str) -> CBool {
 
 #[test]
 fn read_only_conditions_do_not_allocate() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let conditions: Vec<CBool> = CONDITIONS.iter().map(|c| compile(c)).collect();
     let mut payload = Payload::from_json(RECORD).expect("the record is OTLP/JSON");
     let mut results = Vec::with_capacity(conditions.len());
@@ -76,6 +80,7 @@ fn read_only_conditions_do_not_allocate() {
         for c in &conditions {
             let _ = c.eval(rec);
         }
+        ALLOCATIONS.store(0, Ordering::Relaxed);
         COUNTING.store(true, Ordering::Relaxed);
         for c in &conditions {
             results.push(c.eval(rec).is_ok_and(|held| held));
@@ -86,4 +91,33 @@ fn read_only_conditions_do_not_allocate() {
     });
     assert_eq!(results, vec![true; CONDITIONS.len()], "every condition holds on the record");
     assert_eq!(allocations, 0, "evaluating read-only conditions allocated");
+}
+
+/// A group whose statements only test conditions (each `where not (...)` of a condition that
+/// holds, so no editor runs) allocates nothing per record on any backend.
+#[test]
+fn groups_that_only_read_do_not_allocate_on_any_backend() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+
+    let statements: Vec<String> =
+        CONDITIONS.iter().map(|c| format!(r#"set(attributes["x"], "yes") where not ({c})"#)).collect();
+    for backend in Backend::ALL {
+        let group = compile_group(ContextId::Log, &statements, &[], ErrorMode::Propagate, backend)
+            .unwrap_or_else(|e| panic!("{}: {e}", backend.name()));
+        let mut payload = Payload::from_json(RECORD).expect("the record is OTLP/JSON");
+        let mut allocations = usize::MAX;
+        let _ = visit(&mut payload, ContextId::Log, &mut |rec| {
+            let mut trace = |_: &CStatement, _: Outcome<'_>, _: &Record<'_>| {};
+            let mut warn = |_: &StatementError| {};
+            // Warm up (the regex engine's per-thread cache), then count one run.
+            group.execute(rec, &mut trace, &mut warn, false)?;
+            ALLOCATIONS.store(0, Ordering::Relaxed);
+            COUNTING.store(true, Ordering::Relaxed);
+            let result = group.execute(rec, &mut trace, &mut warn, false);
+            COUNTING.store(false, Ordering::Relaxed);
+            allocations = ALLOCATIONS.load(Ordering::Relaxed);
+            result
+        });
+        assert_eq!(allocations, 0, "{}: a group that only reads allocated", backend.name());
+    }
 }
