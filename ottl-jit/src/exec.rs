@@ -438,3 +438,9 @@ fn visit_profiles(
     }
     Ok(())
 }
+
+// Compiled programs are shared by the runtime's worker threads.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Program>();
+};

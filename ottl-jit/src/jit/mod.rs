@@ -125,3 +125,18 @@ impl Drop for JitGroup {
         }
     }
 }
+
+// SAFETY: after `finalize_definitions` the module's code and data are never written again; the
+// code keeps no state between calls (each call gets its own frame on the caller's stack) and
+// reads `group`/`_fused` only through shared references, and both are `Sync` (asserted below).
+// Calling `entry` from several threads at once is therefore sound, as is dropping the group
+// (unmapping the memory) on any thread once no call runs, which `&mut self` in `drop` ensures.
+unsafe impl Send for JitGroup {}
+// SAFETY: see `Send` above.
+unsafe impl Sync for JitGroup {}
+
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Group>();
+    send_and_sync::<helpers::Rename>();
+};
