@@ -85,12 +85,14 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
             None => bench::record(&w.record)?,
         };
         let input = bench::replicate(&one, args.records.max(1))?;
-        let mut times = Vec::new();
-        for b in backends {
-            let program =
-                bench::compile(context, &w.statements, *b).map_err(|e| format!("{}: {e}", w.name))?;
-            times.push(bench::measure(&program, &input, args.runs).as_secs_f64() * 1e9);
-        }
+        let programs = backends
+            .iter()
+            .map(|b| bench::compile(context, &w.statements, *b).map_err(|e| format!("{}: {e}", w.name)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let programs: Vec<_> = programs.iter().collect();
+        // Interleaved runs, so that drift in the machine's speed weighs on every backend alike.
+        let times: Vec<f64> =
+            bench::measure_each(&programs, &input, args.runs).iter().map(|t| t.as_secs_f64() * 1e9).collect();
         print!("{:<20}", w.name);
         for t in &times {
             print!("{t:>14.1}");

@@ -147,22 +147,32 @@ pub fn compile(context: ContextId, statements: &[String], backend: Backend) -> R
 
 /// The median time per visited record of `runs` runs of `program` over fresh copies of `input`.
 pub fn measure(program: &Program, input: &Payload, runs: usize) -> Duration {
-    let mut probe = input.clone();
-    let records = count(&mut probe, program.context).max(1);
-    let mut times: Vec<Duration> = (0..runs.max(1))
-        .map(|_| {
+    measure_each(&[program], input, runs)[0]
+}
+
+/// [`measure`] for several programs at once, their runs interleaved (a, b, a, b, ...) so that
+/// the machine's drift during the measurement weighs on each alike.
+pub fn measure_each(programs: &[&Program], input: &Payload, runs: usize) -> Vec<Duration> {
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs.max(1)); programs.len()];
+    for _ in 0..runs.max(1) {
+        for (program, times) in programs.iter().zip(&mut times) {
+            let mut probe = input.clone();
+            let records = count(&mut probe, program.context).max(1);
             let mut p = input.clone();
             let mut warn = |_: &crate::interp::StatementError| {};
             let mut hooks = Hooks { warn: Some(&mut warn), ..Hooks::default() };
             let start = Instant::now();
             let _ = program.run(&mut p, &mut hooks);
-            let elapsed = start.elapsed();
-            drop(p);
-            elapsed / u32::try_from(records).unwrap_or(u32::MAX)
+            times.push(start.elapsed() / u32::try_from(records).unwrap_or(u32::MAX));
+        }
+    }
+    times
+        .into_iter()
+        .map(|mut t| {
+            t.sort_unstable();
+            t[t.len() / 2]
         })
-        .collect();
-    times.sort_unstable();
-    times[times.len() / 2]
+        .collect()
 }
 
 fn str_kv(k: &str, v: &str) -> KeyValue {
