@@ -17,6 +17,7 @@ pub enum BenchBackend {
     All,
     Interp,
     Jit,
+    Wasm,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +62,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
         BenchBackend::All => &Backend::ALL,
         BenchBackend::Interp => &[Backend::Interp],
         BenchBackend::Jit => &[Backend::Jit],
+        BenchBackend::Wasm => &[Backend::Wasm],
     };
     let given = match &args.input {
         Some(p) => Some(Payload::from_json(

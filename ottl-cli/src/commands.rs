@@ -55,6 +55,10 @@ enum Command {
     Eval(crate::exec::EvalArgs),
     /// Measure statements per record on each backend (`--suite`: the built-in workloads).
     Bench(crate::bench::BenchArgs),
+    /// Compile a `.ottl` file's statements (one group) to a WASM module.
+    Compile(crate::exec::CompileArgs),
+    /// Print what a compiled module says about itself: source, context, versions, hash.
+    Inspect { module: PathBuf },
     /// Run statement test files (see README) and report `N passed, N failed`.
     Test {
         /// Where the statements run; `all` runs each case on every backend and also fails it
@@ -87,6 +91,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Transform(args) => crate::exec::transform(&args),
         Command::Eval(args) => crate::exec::eval(&args),
         Command::Bench(args) => crate::bench::run(&args),
+        Command::Compile(args) => crate::exec::compile(&args),
+        Command::Inspect { module } => crate::exec::inspect(&module),
         Command::Test { backend, files } => crate::exec::test(backend, &files),
     }
 }

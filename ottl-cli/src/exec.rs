@@ -21,6 +21,8 @@ pub enum Backend {
     Interp,
     /// Native code compiled with Cranelift.
     Jit,
+    /// A WASM module, compiled in memory and run by wasmtime.
+    Wasm,
 }
 
 impl From<Backend> for exec::Backend {
@@ -28,6 +30,7 @@ impl From<Backend> for exec::Backend {
         match b {
             Backend::Interp => exec::Backend::Interp,
             Backend::Jit => exec::Backend::Jit,
+            Backend::Wasm => exec::Backend::Wasm,
         }
     }
 }
@@ -37,6 +40,7 @@ impl From<Backend> for exec::Backend {
 pub enum TestBackend {
     Interp,
     Jit,
+    Wasm,
     /// Every backend, each checked against the interpreter.
     All,
 }
@@ -50,9 +54,14 @@ pub enum Mode {
 
 #[derive(Debug, Args)]
 pub struct TransformArgs {
-    /// The context the statements run in (log, span, spanevent, resource, scope).
+    /// The context the statements run in (log, span, spanevent, metric, datapoint, profile,
+    /// resource, scope); a `--module` names its own.
     #[arg(long)]
-    context: String,
+    context: Option<String>,
+    /// Run a module `ottl compile` wrote instead of statements (its statements, context, group
+    /// conditions and error mode are its own).
+    #[arg(long, conflicts_with_all = ["statements", "files", "conditions", "backend"])]
+    module: Option<PathBuf>,
     /// A statement (repeatable; run in the order given, after the `-f` files' statements).
     #[arg(short = 's', long = "statement")]
     statements: Vec<String>,
@@ -74,6 +83,32 @@ pub struct TransformArgs {
     /// An OTLP/JSON export request, or `-` for standard input.
     #[arg(default_value = "-")]
     input: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The context the statements run in (default: the file's `# context:` line).
+    #[arg(long)]
+    context: Option<String>,
+    /// A group condition (repeatable; any one that holds lets the statements run).
+    #[arg(long = "condition")]
+    conditions: Vec<String>,
+    #[arg(long, value_enum, default_value = "propagate")]
+    error_mode: Mode,
+    /// Write `wasm` (the module) or `wat` (the module as text).
+    #[arg(long, value_enum, default_value = "wasm")]
+    emit: Emit,
+    /// Where to write the module.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+    /// A `.ottl` file of statements.
+    file: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    Wasm,
+    Wat,
 }
 
 #[derive(Debug, Args)]
@@ -122,7 +157,36 @@ fn check_payload_context(payload: &Payload, ctx: ContextId) -> Result<(), String
 }
 
 pub fn transform(args: &TransformArgs) -> Result<ExitCode, String> {
-    let ctx = context(&args.context)?;
+    let (ctx, group) = match &args.module {
+        Some(path) => load_module(path, args.context.as_deref())?,
+        None => match compile_statements(args)? {
+            Ok(compiled) => compiled,
+            Err(code) => return Ok(code),
+        },
+    };
+    let mut payload = Payload::from_json(&read_input(&args.input)?)?;
+    check_payload_context(&payload, ctx)?;
+    Ok(run_transform(args, ctx, group, &mut payload))
+}
+
+/// A module file as a group, and the context it runs in.
+fn load_module(path: &Path, context: Option<&str>) -> Result<(ContextId, exec::Compiled), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let group = ottl_jit::wasm::WasmGroup::load(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let manifest = ottl_jit::wasm::Manifest::read(&bytes)?;
+    let ctx = self::context(&manifest.context)?;
+    if let Some(c) = context
+        && self::context(c)? != ctx
+    {
+        return Err(format!("{} runs in the {} context, not {c}", path.display(), ctx.name()));
+    }
+    Ok((ctx, exec::Compiled::Wasm(Box::new(group))))
+}
+
+/// The statements of `-f`/`-s` compiled for the chosen backend; `Err` is the exit code after
+/// the diagnostics were printed.
+fn compile_statements(args: &TransformArgs) -> Result<Result<(ContextId, exec::Compiled), ExitCode>, String> {
+    let ctx = context(args.context.as_deref().ok_or("give `--context` (or `--module`)")?)?;
     let mut statements = Vec::new();
     for f in &args.files {
         let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
@@ -137,16 +201,21 @@ pub fn transform(args: &TransformArgs) -> Result<ExitCode, String> {
         Mode::Silent => ErrorMode::Silent,
         Mode::Propagate => ErrorMode::Propagate,
     };
-    let group = match exec::compile_group(ctx, &statements, &args.conditions, error_mode, args.backend.into())
-    {
-        Ok(g) => g,
+    Ok(match exec::compile_group(ctx, &statements, &args.conditions, error_mode, args.backend.into()) {
+        Ok(g) => Ok((ctx, g)),
         Err(e) => {
             eprint!("{e}");
-            return Ok(ExitCode::from(1));
+            Err(ExitCode::from(1))
         }
-    };
-    let mut payload = Payload::from_json(&read_input(&args.input)?)?;
-    check_payload_context(&payload, ctx)?;
+    })
+}
+
+fn run_transform(
+    args: &TransformArgs,
+    ctx: ContextId,
+    group: exec::Compiled,
+    payload: &mut Payload,
+) -> ExitCode {
     let program = Program { context: ctx, groups: vec![group] };
     let tracing = args.trace;
     // The record as it was before the last executed statement (shared by the two hooks).
@@ -172,14 +241,14 @@ pub fn transform(args: &TransformArgs) -> Result<ExitCode, String> {
         hooks.before = Some(&mut before);
         hooks.trace = Some(&mut trace);
     }
-    match program.run(&mut payload, &mut hooks) {
+    match program.run(payload, &mut hooks) {
         Ok(()) => {
             print_stdout(&payload.to_json());
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e}");
-            Ok(ExitCode::from(1))
+            ExitCode::from(1)
         }
     }
 }
@@ -310,10 +379,63 @@ fn first_record<R>(payload: &mut Payload, ctx: ContextId, f: &mut dyn FnMut(&Rec
     out
 }
 
+/// `ottl compile`: a `.ottl` file to a WASM module file.
+pub fn compile(args: &CompileArgs) -> Result<ExitCode, String> {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let file = ottl_syntax::source::split(&text);
+    let context_name = match (&args.context, &file.context) {
+        (Some(c), _) => c.clone(),
+        (None, Some((c, _))) => c.clone(),
+        (None, None) => {
+            return Err(format!("{}: give `--context` or a `# context:` line", args.file.display()));
+        }
+    };
+    let ctx = context(&context_name)?;
+    let statements: Vec<String> = file.snippets().map(|s| s.text.clone()).collect();
+    let error_mode = match args.error_mode {
+        Mode::Ignore => ErrorMode::Ignore,
+        Mode::Silent => ErrorMode::Silent,
+        Mode::Propagate => ErrorMode::Propagate,
+    };
+    let wasm = match ottl_jit::wasm::compile_module(ctx, &statements, &args.conditions, error_mode) {
+        Ok(w) => w,
+        Err(e) => {
+            eprint!("{e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let out = match args.emit {
+        Emit::Wasm => wasm,
+        Emit::Wat => ottl_jit::wasm::to_wat(&wasm)?.into_bytes(),
+    };
+    std::fs::write(&args.output, out).map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ottl inspect`: a module's manifest.
+pub fn inspect(path: &Path) -> Result<ExitCode, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let m = ottl_jit::wasm::Manifest::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("context:    {}", m.context);
+    println!("error mode: {}", m.error_mode);
+    println!("abi:        {} (this host runs {})", m.abi, ottl_jit::wasm::ABI_VERSION);
+    println!("compiler:   ottl {}", m.compiler);
+    println!("hash:       {}", m.hash);
+    for c in &m.conditions {
+        println!("condition:  {c}");
+    }
+    for s in &m.statements {
+        println!("statement:  {s}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn test(backend: TestBackend, files: &[PathBuf]) -> Result<ExitCode, String> {
     let backends: &[exec::Backend] = match backend {
         TestBackend::Interp => &[exec::Backend::Interp],
         TestBackend::Jit => &[exec::Backend::Jit],
+        TestBackend::Wasm => &[exec::Backend::Wasm],
         TestBackend::All => &exec::Backend::ALL,
     };
     let (mut passed, mut failed) = (0, 0);

@@ -279,3 +279,49 @@ fn bench_file_needs_a_context_and_transform_runs_on_the_jit() {
     assert_eq!(text(&interp.stdout), text(&jit.stdout));
     assert!(text(&jit.stdout).contains("\"dst\""));
 }
+
+#[test]
+fn compile_inspect_and_run_a_module() {
+    let rules = scratch(
+        "module.ottl",
+        "# context: log\nset(attributes[\"dst\"], attributes[\"src\"]) where body == \"hi\"\ndelete_key(attributes, \"src\")\n",
+    );
+    let module = rules.with_extension("wasm");
+    let out = ottl(&["compile", rules.to_str().unwrap(), "-o", module.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(&module).expect("the module was written");
+    assert!(bytes.starts_with(b"\0asm"), "not a WASM module");
+
+    let out = ottl(&["inspect", module.to_str().unwrap()], None);
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("context:    log") && shown.contains("delete_key(attributes, \"src\")"),
+        "{shown}"
+    );
+
+    let wat = rules.with_extension("wat");
+    let out = ottl(&["compile", rules.to_str().unwrap(), "--emit", "wat", "-o", wat.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let wat = std::fs::read_to_string(&wat).expect("the text was written");
+    assert!(wat.contains("(import \"ottl\" \"edit\"") && wat.contains("(export \"run\""), "{wat}");
+
+    let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"hi"},"attributes":[{"key":"src","value":{"stringValue":"x"}}]}]}]}]}"#;
+    let from_module = ottl(&["transform", "--module", module.to_str().unwrap()], Some(input));
+    assert!(from_module.status.success(), "{}", text(&from_module.stderr));
+    let args = ["transform", "--context", "log", "-f", rules.to_str().unwrap()];
+    let interp = ottl(&[&args[..], &["--backend", "interp"]].concat(), Some(input));
+    let wasm = ottl(&[&args[..], &["--backend", "wasm"]].concat(), Some(input));
+    assert_eq!(text(&from_module.stdout), text(&interp.stdout));
+    assert_eq!(text(&wasm.stdout), text(&interp.stdout));
+    assert!(text(&interp.stdout).contains("\"dst\"") && !text(&interp.stdout).contains("\"src\""));
+
+    // A module is refused with the reason when it was tampered with.
+    let mut bad = bytes.clone();
+    let at = bad.windows(5).position(|w| w == b"src\\\"").expect("source text");
+    bad[at] = b'S';
+    let tampered = rules.with_extension("bad.wasm");
+    std::fs::write(&tampered, bad).expect("write");
+    let out = ottl(&["transform", "--module", tampered.to_str().unwrap()], Some(input));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("does not match its hash"), "{}", text(&out.stderr));
+}

@@ -106,15 +106,18 @@ pub enum Backend {
     Interp,
     /// Native code from Cranelift.
     Jit,
+    /// A WASM module run by wasmtime.
+    Wasm,
 }
 
 impl Backend {
-    pub const ALL: [Backend; 2] = [Backend::Interp, Backend::Jit];
+    pub const ALL: [Backend; 3] = [Backend::Interp, Backend::Jit, Backend::Wasm];
 
     pub fn name(self) -> &'static str {
         match self {
             Backend::Interp => "interp",
             Backend::Jit => "jit",
+            Backend::Wasm => "wasm",
         }
     }
 }
@@ -124,14 +127,19 @@ impl Backend {
 pub enum Compiled {
     Interp(Group),
     Jit(Box<crate::jit::JitGroup>),
+    Wasm(Box<crate::wasm::WasmGroup>),
 }
 
 impl Compiled {
-    /// Compiles an interpreter group for `backend`.
+    /// Compiles an interpreter group for `backend` (the WASM backend compiles from source:
+    /// see [`compile_group`]).
     pub fn new(group: Group, backend: Backend) -> Result<Compiled, Unsupported> {
         Ok(match backend {
             Backend::Interp => Compiled::Interp(group),
             Backend::Jit => Compiled::Jit(Box::new(crate::jit::JitGroup::compile(group)?)),
+            Backend::Wasm => {
+                return Err(Unsupported("a WASM module is compiled from the statements' text".into()));
+            }
         })
     }
 
@@ -147,6 +155,7 @@ impl Compiled {
         match self {
             Compiled::Interp(g) => g.execute(rec, trace, warn),
             Compiled::Jit(g) => g.execute(rec, trace, warn, tracing),
+            Compiled::Wasm(g) => g.execute(rec, trace, warn, tracing),
         }
     }
 }
@@ -182,6 +191,10 @@ pub fn compile_group(
     error_mode: ErrorMode,
     backend: Backend,
 ) -> Result<Compiled, CompileError> {
+    if backend == Backend::Wasm {
+        let group = crate::wasm::WasmGroup::compile(context, statements, conditions, error_mode)?;
+        return Ok(Compiled::Wasm(Box::new(group)));
+    }
     let group = interp_group(context, statements, conditions, error_mode)?;
     Compiled::new(group, backend)
         .map_err(|u| CompileError::Unsupported { text: statements.join("\n"), reason: u.0 })

@@ -20,6 +20,7 @@ mod strptime;
 pub mod testfile;
 pub mod time;
 pub mod value;
+pub mod wasm;
 pub mod xml;
 
 pub use ottl_types as types;
