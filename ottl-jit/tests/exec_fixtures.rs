@@ -1,5 +1,5 @@
-//! Every statement test file under `testdata/exec/` passes on the interpreter, and the JIT
-//! produces the same output record or error on every case.
+//! Every statement test file under `testdata/exec/` passes on the interpreter, and every other
+//! backend (JIT, WASM) produces the same output record or error on every case.
 
 use std::path::{Path, PathBuf};
 
