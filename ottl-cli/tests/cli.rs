@@ -325,3 +325,31 @@ fn compile_inspect_and_run_a_module() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("does not match its hash"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn trace_and_warnings_read_the_same_on_every_backend() {
+    let input = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"hi"},"attributes":[{"key":"src","value":{"stringValue":"x"}}]},{"body":{"intValue":"3"},"attributes":[]}]}]}]}"#;
+    let statements = [
+        "-s",
+        r#"set(attributes["dst"], attributes["src"]) where body == "hi""#,
+        "-s",
+        r#"set(attributes["j"], ParseJSON(body)) where IsMatch(body, "^h")"#,
+        "-s",
+        r#"delete_key(attributes, "src")"#,
+    ];
+    let run = |backend: &str| {
+        let args = [
+            &["transform", "--context", "log", "--error-mode", "ignore", "--trace", "--backend", backend][..],
+            &statements,
+        ]
+        .concat();
+        let out = ottl(&args, Some(input));
+        assert!(out.status.success(), "{backend}: {}", text(&out.stderr));
+        (text(&out.stdout), text(&out.stderr))
+    };
+    let interp = run("interp");
+    assert!(interp.1.contains("condition false, skipped") && interp.1.contains("failed:"), "{}", interp.1);
+    for backend in ["jit", "wasm"] {
+        assert_eq!(run(backend), interp, "{backend} differs from interp");
+    }
+}

@@ -90,8 +90,8 @@ pub(super) fn module(group: &Group, manifest: &[u8]) -> Vec<u8> {
     let mut exports = ExportSection::new();
     exports.export(super::RUN_EXPORT, ExportKind::Func, RUN);
 
-    // One local: the last host answer, kept to test it and use it.
-    let mut body = Function::new([(1, ValType::I32)]);
+    // Two locals: the last host answer (kept to test it and use it), and whether the host traces.
+    let mut body = Function::new([(2, ValType::I32)]);
     let mut e = Emitter { sink: body.instructions(), labels: 0, leaf: 0 };
     e.run(group);
     let mut code = CodeSection::new();
@@ -108,9 +108,11 @@ pub(super) fn module(group: &Group, manifest: &[u8]) -> Vec<u8> {
     module.finish()
 }
 
-/// Local 0 is `start`; local 1 holds the last host answer.
+/// Local 0 is `start`; local 1 holds the last host answer; local 2 whether the host traces
+/// (asked once per call).
 const START: u32 = 0;
 const ANSWER: u32 = 1;
+const TRACES: u32 = 2;
 
 struct Emitter<'a> {
     sink: InstructionSink<'a>,
@@ -161,6 +163,8 @@ impl Emitter<'_> {
     }
 
     fn run(&mut self, group: &Group) {
+        self.sink.call(TRACING);
+        self.sink.local_set(TRACES);
         self.group_conditions(group);
         // Dispatch: `start` jumps over the statements before it.
         let n = group.statements.len();
@@ -244,7 +248,7 @@ impl Emitter<'_> {
     }
 
     fn trace(&mut self, statement: i32, outcome: i32) {
-        self.sink.call(TRACING);
+        self.sink.local_get(TRACES);
         self.if_(BlockType::Empty);
         self.sink.i32_const(statement);
         self.sink.i32_const(outcome);
