@@ -129,3 +129,19 @@ fn a_module_from_another_abi_or_with_a_changed_source_is_refused() {
     let e = WasmGroup::load(&wasm).expect_err("refused");
     assert!(e.contains("hash"), "{e}");
 }
+
+#[test]
+fn a_module_that_traps_wherever_it_starts_still_lets_the_record_go() {
+    // `run(start)` ignores `start`: it always claims statement 0 and loops.
+    let wasm = module(&statements(), ErrorMode::Silent, |s| {
+        s.loop_(BlockType::Empty).br(0).end();
+    });
+    let mut wasm = wasm;
+    // Make run(1) loop too: patch its `if` condition to be false (local.get 0 → i32.const 0).
+    let at = wasm.windows(3).position(|w| w == [0x20, 0x00, 0x04]).expect("local.get 0; if");
+    wasm[at] = 0x41; // i32.const 0
+    let (result, warnings, output) = run(&wasm);
+    assert!(result.is_ok(), "{result:?}");
+    assert!(warnings.is_empty(), "silent mode logs nothing");
+    assert!(!output.contains("never") && !output.contains("ran"), "{output}");
+}

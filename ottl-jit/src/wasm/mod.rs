@@ -325,6 +325,7 @@ impl WasmGroup {
         let mut start = 0;
         loop {
             let _ = store.set_fuel(FUEL_PER_RECORD);
+            store.data_mut().call.current = start;
             let status = run.call(&mut *store, i32::try_from(start).unwrap_or(i32::MAX));
             let error = store.data_mut().call.error.take();
             match status {
@@ -360,7 +361,8 @@ impl WasmGroup {
                         }
                         ErrorMode::Silent => {}
                     }
-                    start = current + 1;
+                    // Always forward, even when a module does not say where it was.
+                    start = (current + 1).max(start + 1);
                     if start >= self.group.statements.len() {
                         return Ok(());
                     }
