@@ -52,10 +52,19 @@ pub fn sprintf(format: &str, values: &[Value<'_>]) -> String {
             }
             chars.next();
         }
-        spec.width = number(&mut chars);
+        // Go gives up on a width or precision past a million, and on the rest of the format.
+        let Ok(width) = number(&mut chars) else {
+            out.push_str("%!(NOVERB)");
+            break;
+        };
+        spec.width = width;
         if chars.peek() == Some(&'.') {
             chars.next();
-            spec.precision = Some(number(&mut chars).unwrap_or(0));
+            let Ok(precision) = number(&mut chars) else {
+                out.push_str("%!(NOVERB)");
+                break;
+            };
+            spec.precision = Some(precision.unwrap_or(0));
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");
@@ -89,13 +98,20 @@ pub fn sprintf(format: &str, values: &[Value<'_>]) -> String {
     out
 }
 
-fn number(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<usize> {
+/// Go's `parsenum`: the digits of a width or precision; `Err` when the number grows past a
+/// million before its last digit (Go then consumes the rest of the format).
+fn number(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Option<usize>, ()> {
+    const TOO_LARGE: usize = 1_000_000;
     let mut n: Option<usize> = None;
     while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
-        n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(d as usize));
+        if n.is_some_and(|n| n > TOO_LARGE) {
+            chars.for_each(drop);
+            return Err(());
+        }
+        n = Some(n.unwrap_or(0) * 10 + d as usize);
         chars.next();
     }
-    n
+    Ok(n)
 }
 
 fn is_number(v: &Value<'_>) -> bool {
