@@ -59,6 +59,10 @@ enum Command {
     Compile(crate::exec::CompileArgs),
     /// Print what a compiled module says about itself: source, context, versions, hash.
     Inspect { module: PathBuf },
+    /// Run the embedded OTLP runtime (a Collector configuration, or the default pipeline).
+    Run(crate::run::RunArgs),
+    /// Send synthetic OTLP load and report what was accepted.
+    Loadgen(crate::run::LoadgenArgs),
     /// Run statement test files (see README) and report `N passed, N failed`.
     Test {
         /// Where the statements run; `all` runs each case on every backend and also fails it
@@ -94,6 +98,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Compile(args) => crate::exec::compile(&args),
         Command::Inspect { module } => crate::exec::inspect(&module),
         Command::Test { backend, files } => crate::exec::test(backend, &files),
+        Command::Run(args) => crate::run::run(&args),
+        Command::Loadgen(args) => crate::run::loadgen_cmd(&args),
     }
 }
 

@@ -12,7 +12,7 @@ use ottl_types::context::ContextId;
 use ottl_types::paths::PathMode;
 use ottl_types::syntax::{self, Diagnostic};
 
-use crate::interp::{self, CStatement, ErrorMode, Group, Outcome, StatementError, Unsupported};
+use crate::interp::{self, CBool, CStatement, ErrorMode, Group, Outcome, StatementError, Unsupported};
 use crate::record::{Item, Record};
 
 /// An OTLP export request, as the Collector's file exporter writes it.
@@ -48,9 +48,18 @@ impl Payload {
         }
     }
 
-    /// Writes OTLP/JSON.
+    /// Writes OTLP/JSON, indented.
     pub fn to_json(&self) -> String {
-        let v = match self {
+        self.to_json_value().and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default()
+    }
+
+    /// Writes OTLP/JSON on one line (the file exporter's format).
+    pub fn to_json_line(&self) -> String {
+        self.to_json_value().and_then(|v| serde_json::to_string(&v)).unwrap_or_default()
+    }
+
+    fn to_json_value(&self) -> serde_json::Result<serde_json::Value> {
+        match self {
             Payload::Logs(r) => serde_json::to_value(r),
             Payload::Traces(r) => serde_json::to_value(r),
             Payload::Metrics(r) => serde_json::to_value(r),
@@ -58,8 +67,7 @@ impl Payload {
                 crate::profiles_json::encode(&mut v);
                 v
             }),
-        };
-        v.and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default()
+        }
     }
 }
 
@@ -200,7 +208,8 @@ pub fn compile_group(
         .map_err(|u| CompileError::Unsupported { text: statements.join("\n"), reason: u.0 })
 }
 
-/// Compiles one group for the interpreter (the form every backend starts from).
+/// Compiles one group for the interpreter (the form every backend starts from), with the
+/// statements and conditions resolved as for a transform group with `context:` given.
 pub fn interp_group(
     context: ContextId,
     statements: &[String],
@@ -209,23 +218,39 @@ pub fn interp_group(
 ) -> Result<Group, CompileError> {
     let env = Env { context, mode: PathMode::Unprefixed, component: Component::TransformStatements };
     let cond_env = Env { component: Component::TransformConditions, ..env };
+    interp_group_in(env, cond_env, statements, conditions, error_mode)
+}
+
+/// Compiles one group for the interpreter, resolving statements in `env` and the group's
+/// conditions in `cond_env` (the Collector's modes differ between the two; see
+/// `ottl_types::source`).
+pub fn interp_group_in(
+    env: Env,
+    cond_env: Env,
+    statements: &[String],
+    conditions: &[String],
+    error_mode: ErrorMode,
+) -> Result<Group, CompileError> {
     let mut group = Group { error_mode, ..Group::default() };
     for text in conditions {
-        let parsed = syntax::parse_condition(text);
-        let diags = |diagnostics| CompileError::Diagnostics { text: text.clone(), diagnostics };
-        let tree = match parsed.tree {
-            Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
-            _ => return Err(diags(parsed.diagnostics)),
-        };
-        let hir = ottl_types::hir::condition(cond_env, &tree).map_err(diags)?;
-        let c = interp::condition(&hir)
-            .map_err(|u| CompileError::Unsupported { text: text.clone(), reason: u.0 })?;
-        group.conditions.push(c);
+        group.conditions.push(compile_condition(cond_env, text)?);
     }
     for text in statements {
         group.statements.push(compile_statement(env, text)?);
     }
     Ok(group)
+}
+
+/// Parses, checks, lowers and compiles one condition.
+pub fn compile_condition(env: Env, text: &str) -> Result<CBool, CompileError> {
+    let diags = |diagnostics| CompileError::Diagnostics { text: text.to_string(), diagnostics };
+    let parsed = syntax::parse_condition(text);
+    let tree = match parsed.tree {
+        Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
+        _ => return Err(diags(parsed.diagnostics)),
+    };
+    let hir = ottl_types::hir::condition(env, &tree).map_err(diags)?;
+    interp::condition(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
 }
 
 /// Parses, checks, lowers and compiles one statement.

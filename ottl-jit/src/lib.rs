@@ -23,5 +23,7 @@ pub mod value;
 pub mod wasm;
 pub mod xml;
 
+pub use go::parse_duration;
 pub use ottl_types as types;
+pub use record_metrics::data_point_count;
 pub use value::Value;

@@ -65,9 +65,9 @@ pub fn check(text: &str) -> Vec<Diagnostic> {
     }
 }
 
-/// A YAML node with byte ranges.
+/// A YAML node with byte ranges (aliases and other events are `Other`).
 #[derive(Clone, Debug)]
-enum Node {
+pub enum Node {
     Scalar { value: String, style: ScalarStyle, range: TextRange },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
@@ -75,11 +75,13 @@ enum Node {
 }
 
 impl Node {
-    fn get(&self, key: &str) -> Option<&Node> {
+    /// The value of a mapping's key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
         self.entries().find(|(k, _)| k == &key).map(|(_, v)| v)
     }
 
-    fn entries(&self) -> impl Iterator<Item = (&str, &Node)> {
+    /// A mapping's entries whose keys are scalars, in order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Node)> {
         let entries: &[(Node, Node)] = match self {
             Node::Map(e) => e,
             _ => &[],
@@ -90,14 +92,16 @@ impl Node {
         })
     }
 
-    fn items(&self) -> &[Node] {
+    /// A sequence's items.
+    pub fn items(&self) -> &[Node] {
         match self {
             Node::Seq(items) => items,
             _ => &[],
         }
     }
 
-    fn scalar(&self) -> Option<(String, TextRange)> {
+    /// A scalar's decoded value and where it is.
+    pub fn scalar(&self) -> Option<(String, TextRange)> {
         match self {
             Node::Scalar { value, range, .. } => Some((value.clone(), *range)),
             _ => None,
@@ -254,7 +258,8 @@ impl Extractor<'_> {
     }
 }
 
-fn parse_tree(text: &str) -> Result<Node, Diagnostic> {
+/// Parses a YAML document into a tree with byte ranges.
+pub fn parse_tree(text: &str) -> Result<Node, Diagnostic> {
     let char_to_byte = CharIndex::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<(Node, Option<Node>)> = Vec::new();

@@ -213,3 +213,35 @@ fn signal_contexts(signal: Option<&str>) -> &'static [ContextId] {
         _ => &ContextId::ALL,
     }
 }
+
+/// How the transform processor resolves one statement group of `signal` (`traces`, `metrics`,
+/// `logs`, `profiles`): with `context` given, statements get the context's prefix inserted and
+/// conditions are read unprefixed; without it, the context is inferred from the prefixes and
+/// functions of the statements and conditions, which must all be prefixed. Returns the
+/// environments for the statements and for the conditions, or `None` when no context can be
+/// inferred (`ottl check` reports why).
+pub fn transform_group_envs(
+    signal: &str,
+    context: Option<ContextId>,
+    statements: &[String],
+    conditions: &[String],
+) -> Option<(Env, Env)> {
+    let env = |context, mode, component| Env { context, mode, component };
+    if let Some(c) = context {
+        return Some((
+            env(c, PathMode::InsertedPrefix, Component::TransformStatements),
+            env(c, PathMode::Unprefixed, Component::TransformConditions),
+        ));
+    }
+    let mut parsed: Vec<Parsed> = statements.iter().map(|s| parse(Entry::Statement, s).0).collect();
+    parsed.extend(conditions.iter().map(|c| parse(Entry::Condition, c).0));
+    let c = infer::infer(
+        &hints(&parsed.iter().collect::<Vec<_>>()),
+        signal_contexts(Some(signal)),
+        transform_has,
+    )?;
+    Some((
+        env(c, PathMode::ContextNamesRequired, Component::TransformStatements),
+        env(c, PathMode::ContextNamesRequired, Component::TransformConditions),
+    ))
+}

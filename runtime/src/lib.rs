@@ -1,6 +1,390 @@
-//! The embedded OTLP processing runtime: receivers, batching, processors running compiled OTTL,
-//! exporters.
+//! The embedded OTLP runtime: the Collector's configuration shape, OTLP receivers, batching,
+//! transform/filter/routing running compiled OTTL, and exporters, with bounded queues end to
+//! end. `ottl run` drives it.
 //!
-//! Not built yet (issue 7).
+//! Data flow: a receiver decodes a request and offers it to the inlet of every pipeline of its
+//! signal ([`pipeline::consume`]: all take it or none); each pipeline runs on its own thread and
+//! hands what comes out to exporter queues or to a routing connector, which feeds other
+//! pipelines. Every queue is bounded, so a slow exporter blocks its pipelines and the receivers
+//! refuse new data instead of growing memory.
 
-pub use ottl_jit as jit;
+pub mod config;
+pub mod exporter;
+pub mod filter;
+pub mod loadgen;
+pub mod pipeline;
+pub mod receiver;
+pub mod routing;
+pub mod signal;
+pub mod telemetry;
+pub mod transform;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, watch};
+
+use crate::config::{Config, Connector, Exporter, Extension, Processor, Receiver};
+use crate::pipeline::{Inlet, MemoryLimiter, Pipeline, PipelineCounters, Sink, Stage};
+use crate::routing::Router;
+use crate::signal::Signal;
+use crate::telemetry::{RateLimitedLog, Registry};
+
+/// The processors and connectors of a configuration, compiled: everything that can fail
+/// before a port is opened.
+#[derive(Debug)]
+pub struct Compiled {
+    transforms: BTreeMap<String, Arc<transform::Transform>>,
+    filters: BTreeMap<String, Arc<filter::Filter>>,
+    routers: BTreeMap<String, Arc<Router>>,
+}
+
+impl Compiled {
+    /// Compiles every processor and connector a pipeline uses (unused ones too: a broken
+    /// statement anywhere in the file is an error, as in the Collector).
+    pub fn new(config: &Config) -> Result<Compiled, String> {
+        let mut c =
+            Compiled { transforms: BTreeMap::new(), filters: BTreeMap::new(), routers: BTreeMap::new() };
+        for (id, p) in &config.processors {
+            match p {
+                Processor::Transform(t) => {
+                    let t =
+                        transform::Transform::compile(t, id).map_err(|e| format!("processors.{id}: {e}"))?;
+                    c.transforms.insert(id.clone(), Arc::new(t));
+                }
+                Processor::Filter(f) => {
+                    let f = filter::Filter::compile(f).map_err(|e| format!("processors.{id}: {e}"))?;
+                    c.filters.insert(id.clone(), Arc::new(f));
+                }
+                Processor::Batch(_) | Processor::MemoryLimiter(_) => {}
+            }
+        }
+        for (id, Connector::Routing(r)) in &config.connectors {
+            let router = Router::compile(r).map_err(|e| format!("connectors.{id}: {e}"))?;
+            c.routers.insert(id.clone(), Arc::new(router));
+        }
+        check_cycles(config)?;
+        Ok(c)
+    }
+}
+
+/// Pipelines joined by connectors must not loop.
+fn check_cycles(config: &Config) -> Result<(), String> {
+    fn next<'c>(config: &'c Config, id: &str) -> Vec<&'c str> {
+        let Some(p) = config.pipelines.get(id) else { return Vec::new() };
+        let mut out = Vec::new();
+        for e in &p.exporters {
+            if let Some(Connector::Routing(r)) = config.connectors.get(e) {
+                out.extend(
+                    r.default_pipelines
+                        .iter()
+                        .chain(r.table.iter().flat_map(|t| &t.pipelines))
+                        .map(String::as_str),
+                );
+            }
+        }
+        out
+    }
+    fn visit<'c>(config: &'c Config, id: &'c str, path: &mut Vec<&'c str>) -> Result<(), String> {
+        if path.contains(&id) {
+            path.push(id);
+            return Err(format!("service.pipelines: connectors make a cycle: {}", path.join(" → ")));
+        }
+        path.push(id);
+        for n in next(config, id) {
+            visit(config, n, path)?;
+        }
+        path.pop();
+        Ok(())
+    }
+    for id in config.pipelines.keys() {
+        visit(config, id, &mut Vec::new())?;
+    }
+    Ok(())
+}
+
+/// A running runtime.
+#[derive(Debug)]
+pub struct Running {
+    /// The bound address of each receiver protocol: `("otlp", "grpc") → 127.0.0.1:4317`.
+    pub addresses: BTreeMap<(String, String), SocketAddr>,
+    /// Where Prometheus metrics are served.
+    pub metrics_address: Option<SocketAddr>,
+    pub registry: Arc<Registry>,
+    stop: watch::Sender<bool>,
+    servers: Vec<tokio::task::JoinHandle<Result<(), String>>>,
+    pipelines: Vec<std::thread::JoinHandle<()>>,
+    exporters: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Starts every component of `config` on the current tokio runtime.
+pub async fn start(config: &Config) -> Result<Running, String> {
+    let compiled = Compiled::new(config)?;
+    let registry = Arc::new(Registry::default());
+    let (exporters, exporter_tasks) = start_exporters(config, &registry)?;
+    // Every pipeline's inlet. The senders live only in receivers and connectors, so a pipeline
+    // ends when everything upstream of it has.
+    let mut inlets: BTreeMap<String, (Inlet, mpsc::Receiver<pipeline::Message>)> =
+        config.pipelines.keys().map(|id| (id.clone(), mpsc::channel(pipeline::INLET_CAPACITY))).collect();
+    // Listeners before any thread starts, so a taken port fails the start cleanly.
+    let (listeners, addresses) = bind_receivers(config, &inlets, &registry).await?;
+    let metrics_listener = match &config.telemetry.metrics_address {
+        Some(a) => Some(receiver::bind("service.telemetry.metrics.address", a).await?),
+        None => None,
+    };
+    let built = build_pipelines(config, &compiled, &registry, &exporters, &mut inlets);
+    drop(inlets);
+    drop(exporters);
+    let mut pipelines = Vec::new();
+    for (pipeline, rx) in built {
+        let name = format!("pipeline {}", pipeline.id);
+        let handle = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || pipeline.run(rx))
+            .map_err(|e| format!("cannot start a pipeline thread: {e}"))?;
+        pipelines.push(handle);
+    }
+    let (stop, stop_rx) = watch::channel(false);
+    let mut servers = serve_receivers(listeners, &stop_rx);
+    let mut metrics_address = None;
+    if let Some((listener, addr)) = metrics_listener {
+        metrics_address = Some(addr);
+        servers.push(serve_metrics(listener, registry.clone(), stop_rx));
+    }
+    Ok(Running { addresses, metrics_address, registry, stop, servers, pipelines, exporters: exporter_tasks })
+}
+
+type ExporterTasks = Vec<tokio::task::JoinHandle<()>>;
+
+/// Starts the exporters some pipeline uses.
+fn start_exporters(
+    config: &Config,
+    registry: &Registry,
+) -> Result<(BTreeMap<String, exporter::ExporterInlet>, ExporterTasks), String> {
+    let mut exporters = BTreeMap::new();
+    let mut tasks = Vec::new();
+    for (id, e) in &config.exporters {
+        if config.pipelines.values().any(|p| p.exporters.contains(id)) {
+            let started = exporter::start(id, e, registry)?;
+            tasks.extend(started.tasks);
+            exporters.insert(id.clone(), started.inlet);
+        }
+    }
+    Ok((exporters, tasks))
+}
+
+/// A bound receiver endpoint, ready to serve.
+struct Endpoint {
+    protocol: &'static str,
+    socket: tokio::net::TcpListener,
+    consumers: Arc<receiver::Consumers>,
+    settings: config::ServerSettings,
+}
+
+type Inlets = BTreeMap<String, (Inlet, mpsc::Receiver<pipeline::Message>)>;
+type Addresses = BTreeMap<(String, String), SocketAddr>;
+
+/// Binds every receiver endpoint that feeds a pipeline.
+async fn bind_receivers(
+    config: &Config,
+    inlets: &Inlets,
+    registry: &Registry,
+) -> Result<(Vec<Endpoint>, Addresses), String> {
+    let mut listeners = Vec::new();
+    let mut addresses = BTreeMap::new();
+    for (id, Receiver::Otlp(r)) in &config.receivers {
+        let per_signal = Signal::ALL.map(|s| {
+            config
+                .pipelines
+                .iter()
+                .filter(|(_, p)| p.signal == s && p.receivers.contains(id))
+                .filter_map(|(pid, _)| inlets.get(pid).map(|(tx, _)| tx.clone()))
+                .collect::<Vec<_>>()
+        });
+        if per_signal.iter().all(Vec::is_empty) {
+            continue;
+        }
+        for (protocol, settings) in [("grpc", &r.grpc), ("http", &r.http)] {
+            let Some(settings) = settings else { continue };
+            let token = settings
+                .auth
+                .as_ref()
+                .and_then(|a| config.extensions.get(a))
+                .map(|Extension::BearerToken { token }| token.clone());
+            let consumers = Arc::new(receiver::Consumers::new(id, per_signal.clone(), token, registry));
+            let key = format!("receivers.{id}.protocols.{protocol}.endpoint");
+            let (listener, addr) = receiver::bind(&key, &settings.endpoint).await?;
+            addresses.insert((id.clone(), protocol.to_string()), addr);
+            listeners.push(Endpoint { protocol, socket: listener, consumers, settings: settings.clone() });
+        }
+    }
+    Ok((listeners, addresses))
+}
+
+/// Builds every pipeline with its stages and sinks, taking its inlet's receiving end.
+fn build_pipelines(
+    config: &Config,
+    compiled: &Compiled,
+    registry: &Registry,
+    exporters: &BTreeMap<String, exporter::ExporterInlet>,
+    inlets: &mut Inlets,
+) -> Vec<(Pipeline, mpsc::Receiver<pipeline::Message>)> {
+    let mut limiters: BTreeMap<String, Arc<MemoryLimiter>> = BTreeMap::new();
+    let mut built = Vec::new();
+    for (id, p) in &config.pipelines {
+        let mut stages = Vec::new();
+        let mut statement_errors = Vec::new();
+        for pid in &p.processors {
+            let stage = match &config.processors[pid] {
+                Processor::Batch(b) => Stage::batch(*b, pid, id, registry),
+                Processor::Transform(_) => Stage::Transform(compiled.transforms[pid].clone()),
+                Processor::Filter(_) => Stage::Filter(compiled.filters[pid].clone()),
+                Processor::MemoryLimiter(m) => Stage::MemoryLimiter(
+                    limiters.entry(pid.clone()).or_insert_with(|| MemoryLimiter::start(*m, pid)).clone(),
+                ),
+            };
+            statement_errors.push(registry.counter(
+                "otelcol_processor_statement_errors",
+                "OTTL statements and conditions that failed.",
+                &[("processor", pid), ("pipeline", id)],
+            ));
+            stages.push((pid.clone(), stage));
+        }
+        let mut sinks = Vec::new();
+        for e in &p.exporters {
+            if let Some(inlet) = exporters.get(e) {
+                sinks.push(Sink::Exporter(inlet.clone()));
+            } else if let Some(router) = compiled.routers.get(e) {
+                let targets = router
+                    .targets()
+                    .into_iter()
+                    .filter_map(|t| inlets.get(&t).map(|(tx, _)| (t, tx.clone())))
+                    .collect();
+                sinks.push(Sink::Routing { id: e.clone(), router: router.clone(), targets });
+            }
+        }
+        let counters = PipelineCounters {
+            statement_errors,
+            dropped: registry.counter(
+                "otelcol_processor_filter_dropped_items",
+                "Items the filter processors dropped.",
+                &[("pipeline", id)],
+            ),
+        };
+        let log = RateLimitedLog::new(format!("pipelines.{id}"));
+        built.push((Pipeline { id: id.clone(), stages, sinks, counters, log }, id.clone()));
+    }
+    built.into_iter().filter_map(|(p, id)| inlets.remove(&id).map(|(_, rx)| (p, rx))).collect()
+}
+
+type ServerTask = tokio::task::JoinHandle<Result<(), String>>;
+
+/// Serves every bound receiver until `stop` turns true.
+fn serve_receivers(listeners: Vec<Endpoint>, stop: &watch::Receiver<bool>) -> Vec<ServerTask> {
+    listeners
+        .into_iter()
+        .map(|l| {
+            let mut rx = stop.clone();
+            let shutdown = async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            tokio::spawn(async move {
+                if l.protocol == "grpc" {
+                    receiver::serve_grpc(l.socket, l.consumers, &l.settings, shutdown).await
+                } else {
+                    receiver::serve_http(l.socket, l.consumers, &l.settings, shutdown).await
+                }
+            })
+        })
+        .collect()
+}
+
+/// Serves `/metrics` until `stop` turns true.
+fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    registry: Arc<Registry>,
+    mut stop: watch::Receiver<bool>,
+) -> ServerTask {
+    tokio::spawn(async move {
+        let app = axum::Router::new().route(
+            "/metrics",
+            axum::routing::get(move || {
+                let registry = registry.clone();
+                async move { ([(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], registry.render()) }
+            }),
+        );
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
+            .map_err(|e| format!("metrics server: {e}"))
+    })
+}
+
+impl Running {
+    /// The address a receiver's protocol (`grpc`, `http`) listens on.
+    pub fn address(&self, receiver: &str, protocol: &str) -> Option<SocketAddr> {
+        self.addresses.get(&(receiver.to_string(), protocol.to_string())).copied()
+    }
+
+    /// Stops accepting, lets every pipeline drain and flush its batches, and waits for the
+    /// exporters to send what is queued (up to `timeout` in all).
+    pub async fn shutdown(self, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        let _ = self.stop.send(true);
+        for s in self.servers {
+            match s.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => telemetry::info("service", e),
+                Err(e) => telemetry::info("service", format_args!("a server task failed: {e}")),
+            }
+        }
+        let pipelines = self.pipelines;
+        let joined = tokio::task::spawn_blocking(move || {
+            for p in pipelines {
+                let _ = p.join();
+            }
+        });
+        let left = deadline.saturating_duration_since(Instant::now());
+        if tokio::time::timeout(left, joined).await.is_err() {
+            return Err(format!("pipelines did not drain within {timeout:?}"));
+        }
+        for e in self.exporters {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if tokio::time::timeout(left, e).await.is_err() {
+                return Err(format!(
+                    "exporters did not finish within {timeout:?}; what they still held is lost (see otelcol_exporter_queue_size)"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Describes what a configuration would run (`ottl run --dry-run`).
+pub fn describe(config: &Config) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (id, p) in &config.pipelines {
+        let _ = writeln!(
+            out,
+            "pipeline {id}: {} → {} → {}",
+            p.receivers.join(", "),
+            if p.processors.is_empty() { "(no processors)".to_string() } else { p.processors.join(" → ") },
+            p.exporters.join(", ")
+        );
+    }
+    for (id, e) in &config.exporters {
+        let what = match e {
+            Exporter::Otlp(o) => format!("otlp {}", o.endpoint),
+            Exporter::OtlpHttp(o) => format!("otlphttp {}", o.endpoint),
+            Exporter::File { path } => format!("file {}", path.display()),
+            Exporter::Debug { .. } => "debug".into(),
+        };
+        let _ = writeln!(out, "exporter {id}: {what}");
+    }
+    out
+}

@@ -1,0 +1,425 @@
+//! The OTLP receiver: gRPC (tonic, the four export services, gzip and zstd) and HTTP (axum,
+//! protobuf and JSON bodies, gzip and zstd), with size caps on the body as sent and once
+//! decompressed, optional bearer-token auth, and the Collector's status codes.
+
+use std::io::Read as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{LogsService, LogsServiceServer};
+use opentelemetry_proto::tonic::collector::logs::v1::{ExportLogsServiceRequest, ExportLogsServiceResponse};
+use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
+    MetricsService, MetricsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::profiles::v1development::profiles_service_server::{
+    ProfilesService, ProfilesServiceServer,
+};
+use opentelemetry_proto::tonic::collector::profiles::v1development::{
+    ExportProfilesServiceRequest, ExportProfilesServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use ottl_jit::exec::Payload;
+use prost::Message as _;
+use tonic::codec::CompressionEncoding;
+
+use crate::config::ServerSettings;
+use crate::pipeline::{Inlet, Refusal, consume};
+use crate::signal::{self, Signal};
+use crate::telemetry::{Counter, Registry};
+
+/// What one receiver feeds: the inlets of its pipelines per signal, and its counters.
+#[derive(Debug)]
+pub struct Consumers {
+    pub id: String,
+    inlets: [Vec<Inlet>; 4],
+    accepted: [[Arc<Counter>; 4]; 2],
+    refused: [[Arc<Counter>; 4]; 2],
+    malformed: [Arc<Counter>; 2],
+    token: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Transport {
+    Grpc = 0,
+    Http = 1,
+}
+
+fn index(signal: Signal) -> usize {
+    Signal::ALL.iter().position(|s| *s == signal).unwrap_or(0)
+}
+
+impl Consumers {
+    pub fn new(id: &str, inlets: [Vec<Inlet>; 4], token: Option<String>, registry: &Registry) -> Consumers {
+        let counters = |name, help, transport| {
+            Signal::ALL.map(|s| {
+                registry.counter(
+                    name,
+                    help,
+                    &[("receiver", id), ("transport", transport), ("signal", s.name())],
+                )
+            })
+        };
+        let accepted = "Items the receiver accepted into its pipelines.";
+        let refused = "Items the receiver refused (full, over the memory limit, failed, or malformed).";
+        Consumers {
+            id: id.to_string(),
+            inlets,
+            accepted: [
+                counters("otelcol_receiver_accepted_items", accepted, "grpc"),
+                counters("otelcol_receiver_accepted_items", accepted, "http"),
+            ],
+            refused: [
+                counters("otelcol_receiver_refused_items", refused, "grpc"),
+                counters("otelcol_receiver_refused_items", refused, "http"),
+            ],
+            malformed: ["grpc", "http"].map(|t| {
+                registry.counter(
+                    "otelcol_receiver_malformed_requests",
+                    "Requests refused because their body could not be read as OTLP.",
+                    &[("receiver", id), ("transport", t)],
+                )
+            }),
+            token,
+        }
+    }
+
+    fn authorized(&self, value: Option<&[u8]>) -> bool {
+        let Some(token) = &self.token else { return true };
+        value.and_then(|v| v.strip_prefix(b"Bearer ")).is_some_and(|v| v == token.as_bytes())
+    }
+
+    async fn accept(&self, transport: Transport, payload: Payload) -> Result<(), Refusal> {
+        let signal = signal::signal_of(&payload);
+        let n = signal::items(&payload) as u64;
+        let result = consume(&self.inlets[index(signal)], payload).await;
+        let t = transport as usize;
+        match &result {
+            Ok(()) => self.accepted[t][index(signal)].add(n),
+            Err(_) => self.refused[t][index(signal)].add(n),
+        }
+        result
+    }
+
+    fn malformed(&self, transport: Transport) {
+        self.malformed[transport as usize].add(1);
+    }
+
+    fn has(&self, signal: Signal) -> bool {
+        !self.inlets[index(signal)].is_empty()
+    }
+}
+
+fn grpc_status(r: &Refusal) -> tonic::Status {
+    match r {
+        Refusal::Full => tonic::Status::resource_exhausted(r.to_string()),
+        Refusal::Memory | Refusal::Failed(_) | Refusal::Closed => tonic::Status::unavailable(r.to_string()),
+    }
+}
+
+/// The gRPC services of one receiver.
+#[derive(Clone, Debug)]
+struct Grpc(Arc<Consumers>);
+
+impl Grpc {
+    async fn export<T>(
+        &self,
+        request: tonic::Request<T>,
+        wrap: fn(T) -> Payload,
+    ) -> Result<(), tonic::Status> {
+        let auth = request.metadata().get("authorization").map(tonic::metadata::MetadataValue::as_bytes);
+        if !self.0.authorized(auth) {
+            return Err(tonic::Status::unauthenticated("missing or invalid bearer token"));
+        }
+        let payload = wrap(request.into_inner());
+        if !self.0.has(signal::signal_of(&payload)) {
+            return Err(tonic::Status::unimplemented(format!(
+                "receiver {} is in no {} pipeline",
+                self.0.id,
+                signal::signal_of(&payload).name()
+            )));
+        }
+        self.0.accept(Transport::Grpc, payload).await.map_err(|r| grpc_status(&r))
+    }
+}
+
+#[tonic::async_trait]
+impl LogsService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportLogsServiceRequest>,
+    ) -> Result<tonic::Response<ExportLogsServiceResponse>, tonic::Status> {
+        Grpc::export(self, request, Payload::Logs).await?;
+        Ok(tonic::Response::new(ExportLogsServiceResponse::default()))
+    }
+}
+
+#[tonic::async_trait]
+impl TraceService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        Grpc::export(self, request, Payload::Traces).await?;
+        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+    }
+}
+
+#[tonic::async_trait]
+impl MetricsService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportMetricsServiceRequest>,
+    ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
+        Grpc::export(self, request, Payload::Metrics).await?;
+        Ok(tonic::Response::new(ExportMetricsServiceResponse::default()))
+    }
+}
+
+#[tonic::async_trait]
+impl ProfilesService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportProfilesServiceRequest>,
+    ) -> Result<tonic::Response<ExportProfilesServiceResponse>, tonic::Status> {
+        Grpc::export(self, request, Payload::Profiles).await?;
+        Ok(tonic::Response::new(ExportProfilesServiceResponse::default()))
+    }
+}
+
+/// Serves the gRPC receiver on `listener` until `shutdown` resolves.
+pub async fn serve_grpc(
+    listener: tokio::net::TcpListener,
+    consumers: Arc<Consumers>,
+    settings: &ServerSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let g = Grpc(consumers);
+    let limit = settings.max_decompressed_size;
+    macro_rules! service {
+        ($server:ident) => {
+            $server::new(g.clone())
+                .accept_compressed(CompressionEncoding::Gzip)
+                .accept_compressed(CompressionEncoding::Zstd)
+                .send_compressed(CompressionEncoding::Gzip)
+                .max_decoding_message_size(limit)
+        };
+    }
+    let incoming = tokio_stream_listener(listener);
+    tonic::transport::Server::builder()
+        .add_service(service!(LogsServiceServer))
+        .add_service(service!(TraceServiceServer))
+        .add_service(service!(MetricsServiceServer))
+        .add_service(service!(ProfilesServiceServer))
+        .serve_with_incoming_shutdown(incoming, shutdown)
+        .await
+        .map_err(|e| format!("gRPC server: {e}"))
+}
+
+/// The accepted connections of a listener as the stream tonic serves.
+fn tokio_stream_listener(listener: tokio::net::TcpListener) -> tonic::transport::server::TcpIncoming {
+    tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true))
+}
+
+/// The HTTP receiver's shared state.
+#[derive(Clone, Debug)]
+struct Http {
+    consumers: Arc<Consumers>,
+    max_decompressed: usize,
+}
+
+/// A `google.rpc.Status`, the body of OTLP/HTTP errors.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Body {
+    Protobuf,
+    Json,
+}
+
+fn error_response(
+    status: StatusCode,
+    code: tonic::Code,
+    message: String,
+    body: Body,
+    retry_after: bool,
+) -> Response {
+    let s = RpcStatus { code: code as i32, message };
+    let (content_type, bytes) = match body {
+        Body::Protobuf => ("application/x-protobuf", s.encode_to_vec()),
+        Body::Json => (
+            "application/json",
+            serde_json::json!({"code": s.code, "message": s.message}).to_string().into_bytes(),
+        ),
+    };
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response();
+    if retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    }
+    response
+}
+
+/// Reads at most `limit` bytes of a decompressed body.
+fn decompress(encoding: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, (StatusCode, String)> {
+    let mut out = Vec::new();
+    let read = match encoding {
+        "gzip" => flate2::read::MultiGzDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut out),
+        "zstd" => zstd::stream::read::Decoder::new(body)
+            .and_then(|d| d.take(limit as u64 + 1).read_to_end(&mut out)),
+        other => {
+            return Err((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("unsupported content encoding `{other}`"),
+            ));
+        }
+    };
+    read.map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid {encoding} body: {e}")))?;
+    if out.len() > limit {
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the decompressed body is larger than {limit} bytes"),
+        ));
+    }
+    Ok(out)
+}
+
+async fn handle(state: &Http, signal: Signal, headers: &HeaderMap, body: &Bytes) -> Response {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let kind = match content_type.split(';').next().unwrap_or("").trim() {
+        "application/x-protobuf" | "application/protobuf" => Body::Protobuf,
+        "application/json" => Body::Json,
+        other => {
+            return error_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                tonic::Code::InvalidArgument,
+                format!("unsupported content type `{other}`; use application/x-protobuf or application/json"),
+                Body::Json,
+                false,
+            );
+        }
+    };
+    let fail = |status, code, message| error_response(status, code, message, kind, false);
+    let c = &state.consumers;
+    if !c.authorized(headers.get(header::AUTHORIZATION).map(header::HeaderValue::as_bytes)) {
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            tonic::Code::Unauthenticated,
+            "missing or invalid bearer token".into(),
+        );
+    }
+    if !c.has(signal) {
+        return fail(
+            StatusCode::NOT_FOUND,
+            tonic::Code::Unimplemented,
+            format!("receiver {} is in no {} pipeline", c.id, signal.name()),
+        );
+    }
+    let encoding = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("").trim();
+    let decoded;
+    let bytes: &[u8] = if encoding.is_empty() || encoding == "identity" {
+        if body.len() > state.max_decompressed {
+            return fail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                tonic::Code::ResourceExhausted,
+                "the body is too large".into(),
+            );
+        }
+        body
+    } else {
+        match decompress(encoding, body, state.max_decompressed) {
+            Ok(d) => {
+                decoded = d;
+                &decoded
+            }
+            Err((status, message)) => {
+                c.malformed(Transport::Http);
+                return fail(status, tonic::Code::InvalidArgument, message);
+            }
+        }
+    };
+    let payload = match kind {
+        Body::Protobuf => signal.decode(bytes).map_err(|e| format!("invalid OTLP protobuf: {e}")),
+        Body::Json => signal.decode_json(bytes),
+    };
+    let payload = match payload {
+        Ok(p) => p,
+        Err(message) => {
+            c.malformed(Transport::Http);
+            return fail(StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, message);
+        }
+    };
+    match c.accept(Transport::Http, payload).await {
+        Ok(()) => {
+            let (content_type, body) = match kind {
+                Body::Protobuf => ("application/x-protobuf", Vec::new()),
+                Body::Json => ("application/json", b"{}".to_vec()),
+            };
+            (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], body).into_response()
+        }
+        Err(r @ Refusal::Full) => error_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            tonic::Code::ResourceExhausted,
+            r.to_string(),
+            kind,
+            true,
+        ),
+        Err(r) => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            tonic::Code::Unavailable,
+            r.to_string(),
+            kind,
+            true,
+        ),
+    }
+}
+
+/// Serves the HTTP receiver on `listener` until `shutdown` resolves.
+pub async fn serve_http(
+    listener: tokio::net::TcpListener,
+    consumers: Arc<Consumers>,
+    settings: &ServerSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    use axum::routing::post;
+    let state = Http { consumers, max_decompressed: settings.max_decompressed_size };
+    let route = |signal: Signal| {
+        post(move |State(s): State<Http>, headers: HeaderMap, body: Bytes| async move {
+            handle(&s, signal, &headers, &body).await
+        })
+    };
+    let app = axum::Router::new()
+        .route(Signal::Traces.http_path(), route(Signal::Traces))
+        .route(Signal::Metrics.http_path(), route(Signal::Metrics))
+        .route(Signal::Logs.http_path(), route(Signal::Logs))
+        .route(Signal::Profiles.http_path(), route(Signal::Profiles))
+        .layer(DefaultBodyLimit::max(settings.max_request_size))
+        .with_state(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| format!("HTTP server: {e}"))
+}
+
+/// Binds a listener, with an error that names the endpoint.
+pub async fn bind(key: &str, endpoint: &str) -> Result<(tokio::net::TcpListener, SocketAddr), String> {
+    let listener = tokio::net::TcpListener::bind(endpoint)
+        .await
+        .map_err(|e| format!("{key}: cannot listen on {endpoint}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| format!("{key}: {e}"))?;
+    Ok((listener, addr))
+}

@@ -1,0 +1,243 @@
+//! Faults: a downstream that is down for a while, overload, bad requests, auth, and statement
+//! errors that must reach the client. The runtime keeps serving through all of them.
+
+mod common;
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use common::{config, file_items, items, kv, out_dir};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value};
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+use ottl_jit::exec::Payload;
+use prost::Message as _;
+use runtime::signal::Signal;
+
+fn synthetic_logs(n: usize, worker: usize) -> ExportLogsServiceRequest {
+    match runtime::loadgen::synthetic(Signal::Logs, n, worker) {
+        Payload::Logs(l) => l,
+        _ => unreachable!(),
+    }
+}
+
+fn free_port() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").to_string()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).expect("gzip");
+    enc.finish().expect("gzip")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_downstream_that_comes_back_gets_everything_once() {
+    let out = out_dir("down-up");
+    let port = free_port();
+    let relay = runtime::start(&config("relay.yaml", &[("DOWNSTREAM", &port), ("QUEUE", "100")]))
+        .await
+        .expect("starts");
+    let mut client =
+        LogsServiceClient::connect(format!("http://{}", relay.address("otlp", "grpc").expect("grpc")))
+            .await
+            .expect("connects");
+    let mut sent = Vec::new();
+    for w in 0..20 {
+        let req = synthetic_logs(50, w);
+        sent.extend(items(&Payload::Logs(req.clone())));
+        client.export(req).await.expect("accepted while the downstream is down");
+    }
+    // The downstream comes up after the relay has been retrying for a while.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let out_s = out.display().to_string();
+    let downstream = runtime::start(&config("downstream.yaml", &[("GRPC", &port), ("OUT", &out_s)]))
+        .await
+        .expect("the downstream starts on the reserved port");
+    relay.shutdown(Duration::from_secs(20)).await.expect("the relay flushes");
+    downstream.shutdown(Duration::from_secs(20)).await.expect("the downstream flushes");
+    sent.sort();
+    assert_eq!(file_items(&out.join("downstream.jsonl"), "logs"), sent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overload_is_refused_with_retry_after_and_memory_stays_bounded() {
+    // The exporter's endpoint never answers, and its queue holds 2 batches: the pipeline
+    // blocks, its inlet fills, and the receiver must refuse rather than buffer.
+    let relay = runtime::start(&config("relay.yaml", &[("DOWNSTREAM", &free_port()), ("QUEUE", "2")]))
+        .await
+        .expect("starts");
+    let http = format!("http://{}/v1/logs", relay.address("otlp", "http").expect("http"));
+    let body = synthetic_logs(500, 0).encode_to_vec();
+    let client = reqwest::Client::new();
+    let before = runtime::pipeline::resident_bytes().unwrap_or(0);
+    // All at once, as many clients would: the ones the pipeline holds time out, the rest are
+    // refused at once.
+    let requests: Vec<_> = (0..400)
+        .map(|_| {
+            let request = client
+                .post(&http)
+                .header("content-type", "application/x-protobuf")
+                .body(body.clone())
+                .timeout(Duration::from_secs(2))
+                .send();
+            tokio::spawn(request)
+        })
+        .collect();
+    let (mut ok, mut refused) = (0, 0);
+    for r in requests {
+        match r.await.expect("joined") {
+            Ok(r) if r.status() == 200 => ok += 1,
+            Ok(r) => {
+                assert_eq!(r.status(), 429, "a full pipeline answers 429");
+                assert_eq!(r.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+                refused += 1;
+            }
+            // A request held while the pipeline is blocked: the client gives up, no crash.
+            Err(e) => assert!(e.is_timeout(), "{e}"),
+        }
+    }
+    assert!(refused > 300, "most requests are refused once the queues are full ({ok} ok, {refused} refused)");
+    let after = runtime::pipeline::resident_bytes().unwrap_or(0);
+    assert!(after.saturating_sub(before) < 256 << 20, "memory grew by {} MiB", (after - before) >> 20);
+    // Still serving: the metrics count the refusals.
+    assert!(relay.registry.render().contains("otelcol_receiver_refused_items"));
+    let stopped = relay.shutdown(Duration::from_millis(300)).await;
+    assert!(stopped.is_err(), "a shutdown that cannot flush says so");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_clear_errors_and_the_receiver_keeps_serving() {
+    let out = out_dir("limits");
+    let rt =
+        runtime::start(&config("limits.yaml", &[("OUT", &out.display().to_string())])).await.expect("starts");
+    let http = format!("http://{}", rt.address("otlp", "http").expect("http"));
+    let client = reqwest::Client::new();
+    let post = |path: &str, content_type: &str, encoding: Option<&str>, body: Vec<u8>, token: bool| {
+        let mut r = client.post(format!("{http}{path}")).header("content-type", content_type).body(body);
+        if let Some(e) = encoding {
+            r = r.header("content-encoding", e);
+        }
+        if token {
+            r = r.header("authorization", "Bearer s3cret");
+        }
+        r.send()
+    };
+    let good = synthetic_logs(3, 0).encode_to_vec();
+    let proto = "application/x-protobuf";
+    let cases: Vec<(&str, u16, &str, reqwest::Response)> = vec![
+        (
+            "no token",
+            401,
+            "bearer token",
+            post("/v1/logs", proto, None, good.clone(), false).await.expect("sent"),
+        ),
+        (
+            "malformed protobuf",
+            400,
+            "invalid OTLP protobuf",
+            post("/v1/logs", proto, None, vec![0xff, 0xff, 0x01], true).await.expect("sent"),
+        ),
+        (
+            "malformed JSON",
+            400,
+            "invalid JSON",
+            post("/v1/logs", "application/json", None, b"{\"resourceLogs\": [".to_vec(), true)
+                .await
+                .expect("sent"),
+        ),
+        (
+            "gzip bomb",
+            413,
+            "decompressed body is larger",
+            post("/v1/logs", proto, Some("gzip"), gzip(&vec![0u8; 64 << 20]), true).await.expect("sent"),
+        ),
+        ("oversized", 413, "", post("/v1/logs", proto, None, vec![0u8; 2 << 20], true).await.expect("sent")),
+        (
+            "content type",
+            415,
+            "unsupported content type",
+            post("/v1/logs", "text/plain", None, good.clone(), true).await.expect("sent"),
+        ),
+        (
+            "no pipeline",
+            404,
+            "no metrics pipeline",
+            post("/v1/metrics", proto, None, Vec::new(), true).await.expect("sent"),
+        ),
+    ];
+    for (what, status, message, response) in cases {
+        assert_eq!(response.status().as_u16(), status, "{what}");
+        let text = response.text().await.unwrap_or_default();
+        assert!(text.contains(message), "{what}: {text}");
+    }
+
+    // After all that, good data still goes through.
+    let r = post("/v1/logs", proto, None, good, true).await.expect("sent");
+    assert_eq!(r.status(), 200, "still serving HTTP");
+    rt.shutdown(Duration::from_secs(10)).await.expect("stops");
+    assert_eq!(file_items(&out.join("limits.jsonl"), "logs").len(), 3, "only the good request was written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_refusals_reach_the_client_and_the_receiver_keeps_serving() {
+    let out = out_dir("limits-grpc");
+    let rt =
+        runtime::start(&config("limits.yaml", &[("OUT", &out.display().to_string())])).await.expect("starts");
+    // gRPC: auth, a gzip bomb, and a statement error under `propagate` reach the client.
+    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    let mut c = LogsServiceClient::connect(grpc)
+        .await
+        .expect("connects")
+        .send_compressed(tonic::codec::CompressionEncoding::Gzip);
+    let with_token = |req: ExportLogsServiceRequest| {
+        let mut r = tonic::Request::new(req);
+        r.metadata_mut().insert("authorization", "Bearer s3cret".parse().expect("ascii"));
+        r
+    };
+    let e = c.export(synthetic_logs(1, 0)).await.expect_err("no token");
+    assert_eq!(e.code(), tonic::Code::Unauthenticated);
+    let mut bomb = synthetic_logs(1, 0);
+    bomb.resource_logs[0].scope_logs[0].log_records[0].body =
+        Some(AnyValue { value: Some(any_value::Value::StringValue("0".repeat(32 << 20))) });
+    let e = c.export(with_token(bomb)).await.expect_err("a gzip bomb is refused");
+    assert!(matches!(e.code(), tonic::Code::OutOfRange | tonic::Code::ResourceExhausted), "{e:?}");
+    let bad_json = ExportLogsServiceRequest {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs {
+                log_records: vec![LogRecord {
+                    body: Some(AnyValue { value: Some(any_value::Value::StringValue("{not json".into())) }),
+                    attributes: vec![opentelemetry_proto::tonic::common::v1::KeyValue {
+                        key: "json".into(),
+                        value: Some(AnyValue { value: Some(any_value::Value::BoolValue(true)) }),
+                        ..Default::default()
+                    }],
+                    ..LogRecord::default()
+                }],
+                ..ScopeLogs::default()
+            }],
+            ..ResourceLogs::default()
+        }],
+    };
+    let e = c.export(with_token(bad_json)).await.expect_err("propagate fails the request");
+    assert_eq!(e.code(), tonic::Code::Unavailable);
+    assert!(
+        e.message().starts_with("failed to execute statement: set(log.attributes[\"parsed\"]"),
+        "{}",
+        e.message()
+    );
+
+    // After all that, good data still goes through.
+    c.export(with_token(synthetic_logs(4, 1))).await.expect("still serving gRPC");
+    let mut tagged = synthetic_logs(1, 2);
+    tagged.resource_logs[0].resource.as_mut().expect("resource").attributes.push(kv("k", "v"));
+    c.export(with_token(tagged)).await.expect("accepted");
+    rt.shutdown(Duration::from_secs(10)).await.expect("stops");
+    assert_eq!(
+        file_items(&out.join("limits.jsonl"), "logs").len(),
+        4 + 1,
+        "only the good requests were written"
+    );
+}
