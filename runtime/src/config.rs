@@ -29,7 +29,11 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}: {}", self.file.display(), self.line, self.column, self.key, self.message)?;
+        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
+        if !self.key.is_empty() {
+            write!(f, "{}: ", self.key)?;
+        }
+        f.write_str(&self.message)?;
         if let Some(detail) = &self.detail {
             write!(f, "\n{}", detail.trim_end())?;
         }
@@ -300,7 +304,7 @@ impl Config {
     /// Reads a configuration from its text; `file` names it in errors.
     pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigErrors> {
         let text = expand_env(text);
-        let mut r = Reader { file, text: &text, errors: Vec::new() };
+        let mut r = Reader { file, text: &text, errors: Vec::new(), declared: Vec::new() };
         let root = match yaml_tree::parse_tree(&text) {
             Ok(root) => root,
             Err(d) => {
@@ -352,6 +356,9 @@ struct Reader<'a> {
     file: &'a Path,
     text: &'a str,
     errors: Vec<ConfigError>,
+    /// Every component id declared, valid or not (a broken one is reported once, where it is,
+    /// not again wherever a pipeline names it).
+    declared: Vec<String>,
 }
 
 /// A mapping being read: every key read is marked, the rest are reported as unknown.
@@ -536,6 +543,7 @@ impl Reader<'_> {
                 m.used[i] = true;
                 let (id, node, range) = m.entries[i];
                 let path = join(&path, id);
+                self.declared.push(id.to_string());
                 self.component(&mut config, section, id, node, range, &path);
             }
         }
@@ -1078,7 +1086,7 @@ impl Reader<'_> {
         for (id, p) in &config.pipelines {
             let path = format!("service.pipelines.{id}");
             for r in &p.receivers {
-                if !config.receivers.contains_key(r) && !config.connectors.contains_key(r) {
+                if !self.declared.contains(r) {
                     self.error_at(
                         at(id),
                         &format!("{path}.receivers"),
@@ -1088,6 +1096,7 @@ impl Reader<'_> {
             }
             for x in &p.processors {
                 match config.processors.get(x) {
+                    None if self.declared.contains(x) => {}
                     None => self.error_at(
                         at(id),
                         &format!("{path}.processors"),
@@ -1102,7 +1111,7 @@ impl Reader<'_> {
                 }
             }
             for e in &p.exporters {
-                if !config.exporters.contains_key(e) && !config.connectors.contains_key(e) {
+                if !self.declared.contains(e) {
                     self.error_at(
                         at(id),
                         &format!("{path}.exporters"),
@@ -1111,17 +1120,19 @@ impl Reader<'_> {
                 }
             }
         }
+        let connectors_node = root.get("connectors");
         for (id, Connector::Routing(r)) in &config.connectors {
             let path = format!("connectors.{id}");
+            let at = connectors_node.map(|c| key_range(c, id)).unwrap_or_default();
             for target in r.default_pipelines.iter().chain(r.table.iter().flat_map(|t| &t.pipelines)) {
                 match config.pipelines.get(target) {
                     None => self.error_at(
-                        TextRange::default(),
+                        at,
                         &path,
                         format!("routes to pipeline `{target}`, which is not configured"),
                     ),
                     Some(p) if !p.receivers.contains(id) => self.error_at(
-                        TextRange::default(),
+                        at,
                         &path,
                         format!("routes to pipeline `{target}`, whose receivers do not include `{id}`"),
                     ),
@@ -1152,8 +1163,14 @@ impl Reader<'_> {
             return;
         }
         let snippets = ottl_syntax::yaml::extract(self.text).unwrap_or_default();
+        let index = ottl_syntax::LineIndex::new(self.text);
         for d in diagnostics.iter().filter(|d| d.is_error()) {
             let range = d.range();
+            // Already reported by the reader (an invalid `error_mode`, say).
+            let at = index.line_col(self.text, range.start);
+            if self.errors.iter().any(|e| (e.line, e.column) == (at.line, at.column)) {
+                continue;
+            }
             let key = snippets
                 .iter()
                 .find(|s| s.range().contains_range(range) || s.range().start == range.start)

@@ -1,5 +1,8 @@
-//! The routing connector: each item (by default each resource) goes to the pipelines of the
-//! first route whose condition is true, or to the default pipelines.
+//! The routing connector. Routes are tried in table order, each on what the routes before it
+//! left: the items (resources, spans, metrics, data points or log records, per the route's
+//! context) for which the route's condition is true go to its pipelines and leave the payload;
+//! what no route took goes to the default pipelines. So an item is routed once, and one table
+//! may mix contexts ("low severity logs to cheap storage, the rest by service").
 
 use ottl_jit::exec::{Payload, visit};
 use ottl_jit::interp::{CBool, CStatement, ErrorMode, StatementError};
@@ -9,6 +12,8 @@ use ottl_types::context::ContextId;
 use ottl_types::paths::PathMode;
 
 use crate::config::{RoutingSettings, Selector};
+use crate::filter::remove;
+use crate::signal::{is_empty, signal_of};
 
 /// What selects a route: a condition, or a statement whose editor runs on what it takes.
 #[derive(Debug)]
@@ -17,33 +22,44 @@ enum Select {
     Statement(CStatement),
 }
 
+#[derive(Debug)]
+struct Route {
+    text: String,
+    context: ContextId,
+    select: Select,
+    pipelines: Vec<String>,
+}
+
 /// A compiled routing table.
 #[derive(Debug)]
 pub struct Router {
     error_mode: ErrorMode,
-    context: ContextId,
-    /// `(selector text, selector, pipeline ids)`.
-    routes: Vec<(String, Select, Vec<String>)>,
+    routes: Vec<Route>,
     pub default_pipelines: Vec<String>,
+}
+
+/// One item's answer to one route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Take,
+    Leave,
+    /// The condition failed (`ignore`/`silent`): the item goes to the default pipelines.
+    Failed,
 }
 
 impl Router {
     pub fn compile(s: &RoutingSettings) -> Result<Router, String> {
-        let mut context = None;
         let mut routes = Vec::new();
         for r in &s.table {
-            let c = match r.context.as_str() {
+            let context = match r.context.as_str() {
                 "resource" => ContextId::Resource,
                 "span" => ContextId::Span,
                 "metric" => ContextId::Metric,
+                "datapoint" => ContextId::DataPoint,
                 "log" => ContextId::Log,
                 other => return Err(format!("{}: routing on the `{other}` context is not supported", r.key)),
             };
-            if context.is_some_and(|prev| prev != c) {
-                return Err(format!("{}: every route of one table must use the same context", r.key));
-            }
-            context = Some(c);
-            let env = Env { context: c, mode: PathMode::Unprefixed, component: Component::Routing };
+            let env = Env { context, mode: PathMode::Unprefixed, component: Component::Routing };
             let key = |e| format!("{}: {e}", r.key);
             let (text, select) = match &r.selector {
                 Selector::Condition(c) => {
@@ -53,20 +69,15 @@ impl Router {
                     (s, Select::Statement(ottl_jit::exec::compile_statement(env, s).map_err(key)?))
                 }
             };
-            routes.push((text.clone(), select, r.pipelines.clone()));
+            routes.push(Route { text: text.clone(), context, select, pipelines: r.pipelines.clone() });
         }
-        Ok(Router {
-            error_mode: s.error_mode,
-            context: context.unwrap_or(ContextId::Resource),
-            routes,
-            default_pipelines: s.default_pipelines.clone(),
-        })
+        Ok(Router { error_mode: s.error_mode, routes, default_pipelines: s.default_pipelines.clone() })
     }
 
     /// The pipelines every route can send to (route order, then the defaults).
     pub fn targets(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for id in self.routes.iter().flat_map(|r| &r.2).chain(&self.default_pipelines) {
+        for id in self.routes.iter().flat_map(|r| &r.pipelines).chain(&self.default_pipelines) {
             if !out.contains(id) {
                 out.push(id.clone());
             }
@@ -74,73 +85,85 @@ impl Router {
         out
     }
 
-    /// Splits the payload: `(pipeline ids, part)` for every route that got items.
+    /// Splits the payload: `(pipeline ids, part)` for every route that took items, then the
+    /// default pipelines with the rest. Under `propagate` a failing condition fails the payload.
     pub fn route(
         &self,
-        mut p: Payload,
+        mut rest: Payload,
         warn: &mut dyn FnMut(&StatementError),
     ) -> Result<Vec<(&[String], Payload)>, StatementError> {
-        // Per item: the index of its route, or `routes.len()` for the default pipelines.
-        let mut chosen = Vec::new();
-        let mut decide = |rec: &mut Record<'_>| {
-            chosen.push(self.choose(rec, warn)?);
-            Ok(())
-        };
-        visit(&mut p, self.context, &mut decide)?;
-        let default = self.routes.len();
-        let target = |i: usize| -> &[String] {
-            if i == default { &self.default_pipelines } else { &self.routes[i].2 }
-        };
-        let mut classes: Vec<usize> = chosen.clone();
-        classes.sort_unstable();
-        classes.dedup();
-        let mut out = Vec::with_capacity(classes.len());
-        for (n, &class) in classes.iter().enumerate() {
-            let part = if n + 1 == classes.len() {
-                let empty = crate::signal::signal_of(&p).empty();
-                let mut last = std::mem::replace(&mut p, empty);
-                if classes.len() > 1 {
-                    let drop: Vec<bool> = chosen.iter().map(|c| *c != class).collect();
-                    crate::filter::remove(&mut last, self.context, &drop);
-                }
-                last
-            } else {
-                let mut copy = p.clone();
-                let drop: Vec<bool> = chosen.iter().map(|c| *c != class).collect();
-                crate::filter::remove(&mut copy, self.context, &drop);
-                copy
-            };
-            if !target(class).is_empty() {
-                out.push((target(class), part));
+        let mut out = Vec::new();
+        let mut failed: Option<Payload> = None;
+        for route in &self.routes {
+            if is_empty(&rest) {
+                break;
             }
+            let mut answers = Vec::new();
+            let mut decide = |rec: &mut Record<'_>| {
+                answers.push(self.answer(route, rec, warn)?);
+                Ok(())
+            };
+            visit(&mut rest, route.context, &mut decide)?;
+            if let Some(taken) = take(&mut rest, route.context, &answers, Answer::Take) {
+                out.push((route.pipelines.as_slice(), taken));
+            }
+            if let Some(f) = take(&mut rest, route.context, &answers, Answer::Failed) {
+                match &mut failed {
+                    Some(all) => crate::signal::append(all, f),
+                    None => failed = Some(f),
+                }
+            }
+        }
+        if let Some(f) = failed {
+            crate::signal::append(&mut rest, f);
+        }
+        if !is_empty(&rest) && !self.default_pipelines.is_empty() {
+            out.push((self.default_pipelines.as_slice(), rest));
         }
         Ok(out)
     }
 
-    fn choose(
+    fn answer(
         &self,
+        route: &Route,
         rec: &mut Record<'_>,
         warn: &mut dyn FnMut(&StatementError),
-    ) -> Result<usize, StatementError> {
-        for (i, (text, select, _)) in self.routes.iter().enumerate() {
-            let taken = match select {
-                Select::Condition(c) => c.eval(rec),
-                Select::Statement(s) => s.execute(rec),
-            };
-            match taken {
-                Ok(true) => return Ok(i),
-                Ok(false) => {}
-                Err(error) => {
-                    let e = StatementError { statement: text.as_str().into(), error };
-                    match self.error_mode {
-                        ErrorMode::Propagate => return Err(e),
-                        ErrorMode::Ignore => warn(&e),
-                        ErrorMode::Silent => {}
+    ) -> Result<Answer, StatementError> {
+        let taken = match &route.select {
+            Select::Condition(c) => c.eval(rec),
+            Select::Statement(s) => s.execute(rec),
+        };
+        match taken {
+            Ok(true) => Ok(Answer::Take),
+            Ok(false) => Ok(Answer::Leave),
+            Err(error) => {
+                let e = StatementError { statement: route.text.as_str().into(), error };
+                match self.error_mode {
+                    ErrorMode::Propagate => Err(e),
+                    ErrorMode::Ignore => {
+                        warn(&e);
+                        Ok(Answer::Failed)
                     }
-                    return Ok(self.routes.len());
+                    ErrorMode::Silent => Ok(Answer::Failed),
                 }
             }
         }
-        Ok(self.routes.len())
     }
+}
+
+/// Moves the items answered `which` out of `rest` (`None` when there are none).
+fn take(rest: &mut Payload, context: ContextId, answers: &[Answer], which: Answer) -> Option<Payload> {
+    if !answers.contains(&which) {
+        return None;
+    }
+    if answers.iter().all(|a| *a == which) {
+        let empty = signal_of(rest).empty();
+        return Some(std::mem::replace(rest, empty));
+    }
+    let mut taken = rest.clone();
+    let not_this: Vec<bool> = answers.iter().map(|a| *a != which).collect();
+    remove(&mut taken, context, &not_this);
+    let this: Vec<bool> = answers.iter().map(|a| *a == which).collect();
+    remove(rest, context, &this);
+    Some(taken)
 }

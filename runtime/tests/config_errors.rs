@@ -1,0 +1,65 @@
+//! `testdata/runtime/config_errors/`: configurations that must not start; the snapshot beside
+//! each lists every error with its file, line, column and key.
+
+use std::path::Path;
+
+use runtime::config::Config;
+
+#[test]
+fn config_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/runtime/config_errors");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("folder exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty());
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+        let Err(errors) = Config::parse(Path::new(&format!("{name}.yaml")), &text) else {
+            panic!("{name}: the configuration was accepted");
+        };
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_input_file(&path);
+        settings.set_omit_expression(true);
+        settings.bind(|| insta::assert_snapshot!(name, errors.to_string()));
+    }
+}
+
+/// Every fixture configuration that is meant to run loads and compiles.
+#[test]
+fn runnable_fixtures_load() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/runtime");
+    let module = std::env::temp_dir().join(format!("ottl-fixture-{}.wasm", std::process::id()));
+    let statements = ["set(attributes[\"a\"], 1)".to_string()];
+    let bytes = ottl_jit::wasm::compile_module(
+        ottl_types::context::ContextId::Log,
+        &statements,
+        &[],
+        ottl_jit::interp::ErrorMode::Propagate,
+    )
+    .expect("compiles");
+    std::fs::write(&module, bytes).expect("write");
+    for entry in std::fs::read_dir(&dir).expect("folder exists") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .expect("readable")
+            .replace("{{QUEUE}}", "10")
+            .replace("{{MODULE}}", &module.display().to_string());
+        match Config::parse(&path, &text) {
+            Ok(config) => {
+                if let Err(e) = runtime::Compiled::new(&config) {
+                    panic!("{}: {e}", path.display());
+                }
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The transform, filter and routing sections of upstream's READMEs run unchanged
+//! (`testdata/runtime/upstream_readmes.yaml`), with the effects the READMEs describe.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{config, file_items, kv, out_dir};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_client::TraceServiceClient;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value};
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+
+fn log(severity: i32, body: &str) -> LogRecord {
+    LogRecord {
+        severity_number: severity,
+        body: Some(AnyValue { value: Some(any_value::Value::StringValue(body.into())) }),
+        attributes: vec![kv("http.route", &format!("/route/{body}"))],
+        ..LogRecord::default()
+    }
+}
+
+fn service(name: &str, records: Vec<LogRecord>) -> ResourceLogs {
+    ResourceLogs {
+        resource: Some(Resource { attributes: vec![kv("service.name", name)], ..Resource::default() }),
+        scope_logs: vec![ScopeLogs { log_records: records, ..ScopeLogs::default() }],
+        ..ResourceLogs::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readme_sections_run_unchanged() {
+    let out = out_dir("readmes");
+    let rt = runtime::start(&config("upstream_readmes.yaml", &[("OUT", &out.display().to_string())]))
+        .await
+        .expect("the README configuration starts");
+    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+
+    // Routing: low severity to cheap storage first, the remainder by service name; what no
+    // route takes (service3's error) has no default pipeline and is dropped.
+    let logs = ExportLogsServiceRequest {
+        resource_logs: vec![
+            service("service1", vec![log(9, "s1-info"), log(17, "s1-error")]),
+            service("service2", vec![log(21, "s2-fatal"), log(5, "s2-debug")]),
+            service("service3", vec![log(17, "s3-error")]),
+        ],
+    };
+    LogsServiceClient::connect(grpc.clone()).await.expect("connects").export(logs).await.expect("accepted");
+
+    // Filter: the span called `app_3` and the event matching `.*grpc.*` are dropped.
+    let span = |name: &str| Span {
+        name: name.into(),
+        trace_id: vec![1; 16],
+        span_id: vec![2; 8],
+        events: vec![
+            opentelemetry_proto::tonic::trace::v1::span::Event {
+                name: "grpc.call".into(),
+                ..Default::default()
+            },
+            opentelemetry_proto::tonic::trace::v1::span::Event {
+                name: "db.call".into(),
+                ..Default::default()
+            },
+        ],
+        attributes: vec![
+            kv("process.command_line", "run --password=hunter2 --fast"),
+            kv("other", "dropped by keep_keys"),
+        ],
+        ..Span::default()
+    };
+    let traces = ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans: vec![span("app_1"), span("app_3")],
+                ..ScopeSpans::default()
+            }],
+            ..ResourceSpans::default()
+        }],
+    };
+    TraceServiceClient::connect(grpc).await.expect("connects").export(traces).await.expect("accepted");
+    rt.shutdown(Duration::from_secs(10)).await.expect("stops");
+
+    let bodies = |file: &str| -> Vec<String> {
+        let items = file_items(&out.join(file), "logs");
+        let mut routes: Vec<String> = items
+            .iter()
+            .map(|i| {
+                let at = i.find("\"body\":{\"stringValue\":\"").expect("a string body") + 23;
+                i[at..].split('"').next().unwrap_or_default().to_string()
+            })
+            .collect();
+        routes.sort();
+        routes
+    };
+    // The transform's `set(log.body, log.attributes["http.route"])` ran before routing.
+    assert_eq!(bodies("cheap.jsonl"), ["/route/s1-info", "/route/s2-debug"]);
+    assert_eq!(bodies("service1.jsonl"), ["/route/s1-error"]);
+    assert_eq!(bodies("service2.jsonl"), ["/route/s2-fatal"]);
+
+    let spans = file_items(&out.join("traces.jsonl"), "traces");
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    let s = &spans[0];
+    assert!(s.contains("\"name\":\"app_1\""));
+    // The README's pattern takes the space after the password too.
+    assert!(s.contains("run --password=***--fast"), "replace_pattern ran: {s}");
+    assert!(!s.contains("dropped by keep_keys"), "keep_keys ran");
+    assert!(s.contains("db.call") && !s.contains("grpc.call"), "the grpc event was filtered: {s}");
+}
