@@ -6,10 +6,6 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
-use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
-use opentelemetry_proto::tonic::collector::profiles::v1development::profiles_service_client::ProfilesServiceClient;
-use opentelemetry_proto::tonic::collector::trace::v1::trace_service_client::TraceServiceClient;
 use ottl_jit::exec::Payload;
 use tokio::sync::{Mutex, mpsc};
 use tonic::codec::CompressionEncoding;
@@ -171,8 +167,13 @@ fn jitter(d: Duration) -> Duration {
 async fn export_with_retry(target: &Target, p: &Payload, retry: RetrySettings) -> Result<(), String> {
     let start = Instant::now();
     let mut interval = retry.initial_interval;
+    // Network exporters send the encoded payload: encoded once, whatever the retries.
+    let encoded = match target {
+        Target::Grpc { .. } | Target::Http { .. } => Some(bytes::Bytes::from(signal::encode(p))),
+        Target::File(_) | Target::Debug(_) => None,
+    };
     loop {
-        match export(target, p).await {
+        match export(target, p, encoded.as_ref()).await {
             Ok(()) => return Ok(()),
             Err(ExportError::Permanent(e)) => return Err(format!("permanent error: {e}")),
             Err(ExportError::Retryable(e, after)) => {
@@ -190,10 +191,11 @@ async fn export_with_retry(target: &Target, p: &Payload, retry: RetrySettings) -
     }
 }
 
-async fn export(target: &Target, p: &Payload) -> Result<(), ExportError> {
+async fn export(target: &Target, p: &Payload, encoded: Option<&bytes::Bytes>) -> Result<(), ExportError> {
+    let encoded = || encoded.cloned().unwrap_or_else(|| bytes::Bytes::from(signal::encode(p)));
     match target {
-        Target::Grpc { channel, settings } => export_grpc(channel, settings, p).await,
-        Target::Http { client, settings } => export_http(client, settings, p).await,
+        Target::Grpc { channel, settings } => export_grpc(channel, settings, signal_of(p), encoded()).await,
+        Target::Http { client, settings } => export_http(client, settings, signal_of(p), &encoded()).await,
         Target::File(file) => {
             let line = p.to_json_line();
             let mut f = file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -241,39 +243,111 @@ fn grpc_error(status: &tonic::Status) -> ExportError {
     }
 }
 
-macro_rules! grpc_call {
-    ($client:ty, $channel:expr, $settings:expr, $req:expr) => {{
-        let mut client = <$client>::new($channel.clone()).max_decoding_message_size(64 << 20);
-        client = match $settings.compression {
-            Compression::Gzip => client.send_compressed(CompressionEncoding::Gzip),
-            Compression::Zstd => client.send_compressed(CompressionEncoding::Zstd),
-            Compression::None => client,
-        };
-        let mut request = tonic::Request::new($req.clone());
-        for (k, v) in &$settings.headers {
-            if let (Ok(k), Ok(v)) = (
-                k.to_ascii_lowercase().parse::<tonic::metadata::MetadataKey<tonic::metadata::Ascii>>(),
-                v.parse(),
-            ) {
-                request.metadata_mut().insert(k, v);
-            }
-        }
-        client.export(request).await.map(|r| r.into_inner().partial_success).map_err(|s| grpc_error(&s))
-    }};
+/// A gRPC codec for bytes already encoded: a payload is encoded once per export, however
+/// often it is retried, and never copied as a message.
+#[derive(Clone, Copy, Debug, Default)]
+struct Encoded;
+
+impl tonic::codec::Codec for Encoded {
+    type Encode = bytes::Bytes;
+    type Decode = bytes::Bytes;
+    type Encoder = Encoded;
+    type Decoder = Encoded;
+
+    fn encoder(&mut self) -> Encoded {
+        Encoded
+    }
+
+    fn decoder(&mut self) -> Encoded {
+        Encoded
+    }
 }
 
-async fn export_grpc(channel: &Channel, s: &OtlpExporter, p: &Payload) -> Result<(), ExportError> {
-    let rejected = match p {
-        Payload::Logs(r) => grpc_call!(LogsServiceClient<Channel>, channel, s, r)?
-            .map(|ps| (ps.rejected_log_records, ps.error_message)),
-        Payload::Traces(r) => grpc_call!(TraceServiceClient<Channel>, channel, s, r)?
-            .map(|ps| (ps.rejected_spans, ps.error_message)),
-        Payload::Metrics(r) => grpc_call!(MetricsServiceClient<Channel>, channel, s, r)?
-            .map(|ps| (ps.rejected_data_points, ps.error_message)),
-        Payload::Profiles(r) => grpc_call!(ProfilesServiceClient<Channel>, channel, s, r)?
-            .map(|ps| (ps.rejected_profiles, ps.error_message)),
+impl tonic::codec::Encoder for Encoded {
+    type Item = bytes::Bytes;
+    type Error = tonic::Status;
+
+    fn encode(
+        &mut self,
+        item: bytes::Bytes,
+        dst: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), tonic::Status> {
+        bytes::BufMut::put(dst, item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for Encoded {
+    type Item = bytes::Bytes;
+    type Error = tonic::Status;
+
+    fn decode(
+        &mut self,
+        src: &mut tonic::codec::DecodeBuf<'_>,
+    ) -> Result<Option<bytes::Bytes>, tonic::Status> {
+        let n = bytes::Buf::remaining(src);
+        Ok(Some(bytes::Buf::copy_to_bytes(src, n)))
+    }
+}
+
+/// The export method of a signal's service.
+fn grpc_path(signal: Signal) -> http::uri::PathAndQuery {
+    http::uri::PathAndQuery::from_static(match signal {
+        Signal::Traces => "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+        Signal::Metrics => "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+        Signal::Logs => "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+        Signal::Profiles => "/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export",
+    })
+}
+
+/// Items the server said it rejected, from an export response.
+fn rejected(signal: Signal, response: &[u8]) -> Option<(i64, String)> {
+    use opentelemetry_proto::tonic::collector::{logs, metrics, profiles, trace};
+    use prost::Message as _;
+    match signal {
+        Signal::Logs => logs::v1::ExportLogsServiceResponse::decode(response)
+            .ok()?
+            .partial_success
+            .map(|p| (p.rejected_log_records, p.error_message)),
+        Signal::Traces => trace::v1::ExportTraceServiceResponse::decode(response)
+            .ok()?
+            .partial_success
+            .map(|p| (p.rejected_spans, p.error_message)),
+        Signal::Metrics => metrics::v1::ExportMetricsServiceResponse::decode(response)
+            .ok()?
+            .partial_success
+            .map(|p| (p.rejected_data_points, p.error_message)),
+        Signal::Profiles => profiles::v1development::ExportProfilesServiceResponse::decode(response)
+            .ok()?
+            .partial_success
+            .map(|p| (p.rejected_profiles, p.error_message)),
+    }
+}
+
+async fn export_grpc(
+    channel: &Channel,
+    s: &OtlpExporter,
+    signal: Signal,
+    body: bytes::Bytes,
+) -> Result<(), ExportError> {
+    let mut grpc = tonic::client::Grpc::new(channel.clone()).max_decoding_message_size(64 << 20);
+    grpc = match s.compression {
+        Compression::Gzip => grpc.send_compressed(CompressionEncoding::Gzip),
+        Compression::Zstd => grpc.send_compressed(CompressionEncoding::Zstd),
+        Compression::None => grpc,
     };
-    match rejected {
+    grpc.ready().await.map_err(|e| ExportError::Retryable(format!("{}: {e}", s.endpoint), None))?;
+    let mut request = tonic::Request::new(body);
+    for (k, v) in &s.headers {
+        if let (Ok(k), Ok(v)) = (
+            k.to_ascii_lowercase().parse::<tonic::metadata::MetadataKey<tonic::metadata::Ascii>>(),
+            v.parse(),
+        ) {
+            request.metadata_mut().insert(k, v);
+        }
+    }
+    let response = grpc.unary(request, grpc_path(signal), Encoded).await.map_err(|s| grpc_error(&s))?;
+    match rejected(signal, response.get_ref()) {
         Some((n, message)) if n > 0 => {
             Err(ExportError::Permanent(format!("the server rejected {n} items: {message}")))
         }
@@ -281,23 +355,27 @@ async fn export_grpc(channel: &Channel, s: &OtlpExporter, p: &Payload) -> Result
     }
 }
 
-async fn export_http(client: &reqwest::Client, s: &OtlpExporter, p: &Payload) -> Result<(), ExportError> {
-    let body = signal::encode(p);
-    let url = format!("{}{}", s.endpoint.trim_end_matches('/'), signal_of(p).http_path());
+async fn export_http(
+    client: &reqwest::Client,
+    s: &OtlpExporter,
+    signal: Signal,
+    body: &[u8],
+) -> Result<(), ExportError> {
+    let url = format!("{}{}", s.endpoint.trim_end_matches('/'), signal.http_path());
     let mut request = client.post(&url).header("content-type", "application/x-protobuf");
     let body = match s.compression {
         Compression::Gzip => {
             request = request.header("content-encoding", "gzip");
             let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            enc.write_all(&body)
+            enc.write_all(body)
                 .and_then(|()| enc.finish())
                 .map_err(|e| ExportError::Permanent(e.to_string()))?
         }
         Compression::Zstd => {
             request = request.header("content-encoding", "zstd");
-            zstd::encode_all(&body[..], 1).map_err(|e| ExportError::Permanent(e.to_string()))?
+            zstd::encode_all(body, 1).map_err(|e| ExportError::Permanent(e.to_string()))?
         }
-        Compression::None => body,
+        Compression::None => body.to_vec(),
     };
     for (k, v) in &s.headers {
         request = request.header(k, v);

@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::time::Duration;
 
-use common::{config, file_items, items, kv, out_dir, sorted};
+use common::{config, file_items, gzip, items, kv, out_dir, sorted};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
@@ -126,12 +125,6 @@ fn expected(inputs: &[Payload]) -> (Vec<String>, Vec<String>, Vec<String>) {
     (sorted(logs), sorted(spans), sorted(metrics))
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).expect("gzip");
-    enc.finish().expect("gzip")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_signal_through_every_component_exactly_once() {
     let out = out_dir("e2e");
@@ -208,6 +201,17 @@ async fn every_signal_through_every_component_exactly_once() {
             .expect("sent");
         assert_eq!(r.status(), 200);
     }
+
+    // Internal telemetry, scraped as Prometheus would.
+    let metrics_url = format!("http://{}/metrics", up.metrics_address.expect("metrics served"));
+    let scraped = client.get(metrics_url).send().await.expect("scraped").text().await.expect("text");
+    let accepted_logs: u64 = scraped
+        .lines()
+        .filter(|l| l.starts_with("otelcol_receiver_accepted_items{") && l.contains("signal=\"logs\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(accepted_logs, 6 * 3 * 7, "every log record counted once: {scraped}");
+    assert!(scraped.contains("# TYPE otelcol_exporter_queue_size gauge"), "{scraped}");
 
     up.shutdown(Duration::from_secs(20)).await.expect("the pipeline drains");
     downstream.shutdown(Duration::from_secs(20)).await.expect("the downstream drains");
