@@ -59,6 +59,8 @@ enum Command {
     Compile(crate::exec::CompileArgs),
     /// Print what a compiled module says about itself: source, context, versions, hash.
     Inspect { module: PathBuf },
+    /// Try statements and expressions against one record, interactively.
+    Repl(crate::repl::ReplArgs),
     /// Run the embedded OTLP runtime (a Collector configuration, or the default pipeline).
     Run(crate::run::RunArgs),
     /// Send synthetic OTLP load and report what was accepted.
@@ -99,6 +101,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Inspect { module } => crate::exec::inspect(&module),
         Command::Test { backend, files } => crate::exec::test(backend, &files),
         Command::Run(args) => crate::run::run(&args),
+        Command::Repl(args) => crate::repl::run(&args),
         Command::Loadgen(args) => crate::run::loadgen_cmd(&args),
     }
 }

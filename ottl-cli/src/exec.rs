@@ -125,7 +125,7 @@ pub struct EvalArgs {
     expression: String,
 }
 
-fn context(name: &str) -> Result<ContextId, String> {
+pub(crate) fn context(name: &str) -> Result<ContextId, String> {
     ContextId::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = ContextId::ALL.iter().map(|c| c.name()).collect();
         format!("unknown context `{name}`; expected one of {}", names.join(", "))
@@ -142,7 +142,7 @@ fn read_input(input: &str) -> Result<String, String> {
     }
 }
 
-fn check_payload_context(payload: &Payload, ctx: ContextId) -> Result<(), String> {
+pub(crate) fn check_payload_context(payload: &Payload, ctx: ContextId) -> Result<(), String> {
     let ok = match payload {
         Payload::Logs(_) => matches!(ctx, ContextId::Log | ContextId::Resource | ContextId::Scope),
         Payload::Traces(_) => {
@@ -307,7 +307,7 @@ pub fn eval(args: &EvalArgs) -> Result<ExitCode, String> {
 }
 
 /// How Go prints a time (RFC 3339), a duration (`1h2m3.5s`) or an id (hex).
-fn display(v: &Value<'_>) -> String {
+pub(crate) fn display(v: &Value<'_>) -> String {
     match v {
         Value::Time(t) => ottl_jit::time::rfc3339_nano(*t),
         Value::Duration(d) => go_duration(*d),
@@ -355,7 +355,7 @@ fn trim_fraction(n: u64, div: u64) -> String {
 }
 
 /// A payload with one empty record of the context's kind.
-fn empty_payload(ctx: ContextId) -> Result<Payload, String> {
+pub(crate) fn empty_payload(ctx: ContextId) -> Result<Payload, String> {
     let json = match ctx {
         ContextId::Span => r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{}]}]}]}"#,
         ContextId::SpanEvent => r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"events":[{}]}]}]}]}"#,

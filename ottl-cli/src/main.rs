@@ -4,6 +4,7 @@ mod bench;
 mod commands;
 mod exec;
 mod render;
+mod repl;
 mod run;
 
 use std::process::ExitCode;

@@ -100,7 +100,7 @@ impl Filter {
 }
 
 /// Removes the items whose flag is set, in `visit` order, then empty scopes and resources.
-pub(crate) fn remove(p: &mut Payload, context: ContextId, drop: &[bool]) {
+pub fn remove(p: &mut Payload, context: ContextId, drop: &[bool]) {
     let mut flags = drop.iter().copied();
     let mut keep = || !flags.next().unwrap_or(false);
     if context == ContextId::Resource {
