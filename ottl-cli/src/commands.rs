@@ -59,6 +59,8 @@ enum Command {
     Compile(crate::exec::CompileArgs),
     /// Print what a compiled module says about itself: source, context, versions, hash.
     Inspect { module: PathBuf },
+    /// Serve the language server protocol over standard input and output (for editors).
+    Lsp,
     /// Try statements and expressions against one record, interactively.
     Repl(crate::repl::ReplArgs),
     /// Run the embedded OTLP runtime (a Collector configuration, or the default pipeline).
@@ -102,6 +104,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Test { backend, files } => crate::exec::test(backend, &files),
         Command::Run(args) => crate::run::run(&args),
         Command::Repl(args) => crate::repl::run(&args),
+        Command::Lsp => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start tokio: {e}"))?;
+            rt.block_on(ottl_lsp::serve_stdio());
+            // The reader of standard input may still be blocked in a read: do not wait for it.
+            rt.shutdown_background();
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Loadgen(args) => crate::run::loadgen_cmd(&args),
     }
 }

@@ -13,7 +13,8 @@ use ottl_jit::interp::{self, ErrorMode, Outcome};
 use ottl_jit::value::Value;
 use ottl_syntax::lexer::{RawKind, lex};
 use ottl_types::check::{Component, Env};
-use ottl_types::context::{ContextId, Field};
+use ottl_types::complete;
+use ottl_types::context::ContextId;
 use ottl_types::functions::{self, SIGNATURES};
 use ottl_types::paths::PathMode;
 use rustyline::completion::{Completer, Pair};
@@ -475,69 +476,6 @@ struct Helper {
     color: bool,
 }
 
-fn word_start(line: &str, pos: usize) -> usize {
-    line[..pos]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == ':'))
-        .map_or(0, |i| i + 1)
-}
-
-impl Helper {
-    fn candidates(&self, line: &str, start: usize, word: &str) -> Vec<String> {
-        // Inside `["...`: the attribute keys present in the record.
-        if line[..start].ends_with("[\"") {
-            return self.keys.iter().filter(|k| k.starts_with(word)).map(|k| format!("{k}\"]")).collect();
-        }
-        if let Some(command) = word.strip_prefix(':') {
-            return COMMANDS
-                .iter()
-                .filter_map(|(c, _)| c.split(' ').next())
-                .filter(|c| c[1..].starts_with(command))
-                .map(str::to_string)
-                .collect();
-        }
-        let mut out: Vec<String> = Vec::new();
-        if let Some((head, last)) = word.rsplit_once('.') {
-            // `resource.att`, `body.st`: the segments after a context name or a field.
-            let fields = match ContextId::from_name(head) {
-                Some(c) if self.context.reachable().contains(&head) => c.fields(),
-                _ => find_field(self.context.fields(), head).map_or(&[][..], |f| f.children),
-            };
-            out.extend(
-                fields.iter().filter(|f| f.name.starts_with(last)).map(|f| format!("{head}.{}", f.name)),
-            );
-            return out;
-        }
-        let at_start = line[..start].trim().is_empty();
-        for sig in SIGNATURES {
-            if sig.name.starts_with(word) && (sig.is_editor() == at_start || !sig.is_editor() && !at_start) {
-                out.push(format!("{}(", sig.name));
-            }
-        }
-        if !at_start {
-            out.extend(
-                self.context.fields().iter().filter(|f| f.name.starts_with(word)).map(|f| f.name.to_string()),
-            );
-            out.extend(
-                self.context.reachable().iter().filter(|c| c.starts_with(word)).map(|c| format!("{c}.")),
-            );
-            out.extend(
-                self.context
-                    .enums()
-                    .iter()
-                    .filter(|(e, _)| e.starts_with(word))
-                    .map(|(e, _)| (*e).to_string()),
-            );
-        }
-        out.sort();
-        out.dedup();
-        out
-    }
-}
-
-fn find_field(fields: &'static [Field], name: &str) -> Option<&'static Field> {
-    fields.iter().find(|f| f.name == name)
-}
-
 impl Completer for Helper {
     type Candidate = Pair;
 
@@ -547,33 +485,21 @@ impl Completer for Helper {
         pos: usize,
         _: &rustyline::Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = word_start(line, pos);
-        let word = &line[start..pos];
-        let pairs = self
-            .candidates(line, start, word)
-            .into_iter()
-            .map(|c| Pair { display: c.clone(), replacement: c })
-            .collect();
+        let before = &line[..pos];
+        if let Some(command) = before.strip_prefix(':') {
+            let pairs = COMMANDS
+                .iter()
+                .filter_map(|(c, _)| c.split(' ').next())
+                .filter(|c| c[1..].starts_with(command))
+                .map(|c| Pair { display: c.to_string(), replacement: c.to_string() })
+                .collect();
+            return Ok((0, pairs));
+        }
+        let (start, candidates) = complete::candidates(self.context, before, &self.keys);
+        let pairs =
+            candidates.into_iter().map(|c| Pair { display: c.text.clone(), replacement: c.text }).collect();
         Ok((start, pairs))
     }
-}
-
-/// The function whose argument list the end of `line` is in.
-fn open_call(line: &str) -> Option<&str> {
-    let (tokens, _) = lex(line);
-    let mut stack: Vec<Option<usize>> = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        match t.kind {
-            RawKind::LParen => stack.push(i.checked_sub(1).filter(|&p| tokens[p].kind.is_ident())),
-            RawKind::LBracket | RawKind::LBrace => stack.push(None),
-            RawKind::RParen | RawKind::RBracket | RawKind::RBrace => {
-                stack.pop();
-            }
-            _ => {}
-        }
-    }
-    let name = stack.into_iter().rev().find_map(|s| s)?;
-    Some(&line[tokens[name].range.as_usize()])
 }
 
 impl Hinter for Helper {
@@ -583,7 +509,7 @@ impl Hinter for Helper {
         if pos < line.len() || line.starts_with(':') {
             return None;
         }
-        let sig = functions::lookup(open_call(line)?)?;
+        let (sig, _) = complete::open_call(line)?;
         Some(format!("   {}", sig.render()))
     }
 }

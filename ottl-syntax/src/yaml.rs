@@ -43,6 +43,16 @@ impl YamlSnippet {
         TextRange::new(start, end.max(start))
     }
 
+    /// The offset in `text` of a byte offset of the YAML file, when it falls within this
+    /// scalar's content (its end included).
+    pub fn local_offset(&self, yaml_offset: u32) -> Option<u32> {
+        let (first, last) = (*self.offsets.first()?, *self.offsets.last()?);
+        if yaml_offset < first || yaml_offset > last {
+            return None;
+        }
+        self.offsets.iter().position(|&o| o >= yaml_offset).map(|i| i as u32)
+    }
+
     /// The range of the whole scalar's content in the YAML file.
     pub fn range(&self) -> TextRange {
         self.map_range(TextRange::new(0, self.text.len() as u32))

@@ -7,6 +7,7 @@
 
 pub mod charset;
 pub mod check;
+pub mod complete;
 pub mod context;
 mod diagnostics;
 pub mod functions;
