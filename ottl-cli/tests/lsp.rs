@@ -181,10 +181,22 @@ fn an_editor_session() {
     assert_eq!(concat["textEdit"]["newText"], "Concat(${1:Vals}, ${2:Delimiter})$0");
     assert_eq!(concat["insertTextFormat"], 2, "a snippet");
 
+    // Named arguments inside a call.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ottl, "version": 3}, "contentChanges": [{"text": "# context: log\nlimit(attributes, 10, prio\n"}]}),
+    );
+    c.diagnostics(ottl);
+    let named = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": ottl}, "position": {"line": 1, "character": 25}}),
+    );
+    assert!(labels(&named).contains(&"priority_keys = ".to_string()), "{named}");
+
     // Hover a converter: its signature and docs.
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": ottl, "version": 3}, "contentChanges": [{"text": "set( attributes[\"x\"] ,Concat([\"a\"],\"-\") )\n"}]}),
+        json!({"textDocument": {"uri": ottl, "version": 4}, "contentChanges": [{"text": "set( attributes[\"x\"] ,Concat([\"a\"],\"-\") )\n"}]}),
     );
     c.diagnostics(ottl);
     let hover = c.request(

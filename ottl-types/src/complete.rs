@@ -130,6 +130,20 @@ pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, 
             detail: format!("enum, {v}"),
             function: None,
         }));
+        // Named arguments of the call the cursor is in (`limit(..., priority_keys = ...)`).
+        if let Some((sig, _)) = open_call(before) {
+            for p in sig.params {
+                let name = to_snake(p.name);
+                if name.starts_with(word) && !word.is_empty() {
+                    out.push(Candidate {
+                        text: format!("{name} = "),
+                        kind: CandidateKind::Keyword,
+                        detail: format!("named argument of {}: {}", sig.name, p.doc),
+                        function: None,
+                    });
+                }
+            }
+        }
         let in_statement = before.contains(')') || before.contains(']');
         for kw in ["where", "and", "or", "not", "nil", "true", "false"] {
             if kw.starts_with(word) && !word.is_empty() && (kw != "where" || in_statement) {
@@ -145,6 +159,23 @@ pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, 
     out.sort_by(|a, b| a.text.cmp(&b.text));
     out.dedup_by(|a, b| a.text == b.text);
     (start, out)
+}
+
+/// `PriorityKeys` → `priority_keys`: how named arguments are usually written (upstream matches
+/// them through `strcase.ToCamel`, so either spelling works).
+fn to_snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The function whose argument list `before` ends in, and the index of the argument there.
