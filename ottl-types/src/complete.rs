@@ -51,9 +51,8 @@ fn field_candidate(prefix: &str, f: &Field) -> Candidate {
     }
 }
 
-/// The candidates for the word that ends `before` (the text of one statement or condition up to
-/// the cursor), in `context`. `keys` are the attribute keys to offer inside `["`.
-pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, Vec<Candidate>) {
+/// Keys, inside `["...` or right after `attributes[`.
+fn key_candidates(before: &str, keys: &[String]) -> Option<(usize, Vec<Candidate>)> {
     // Inside `["...`: keys.
     if let Some(open) = before.rfind("[\"")
         && !before[open + 2..].contains('"')
@@ -69,7 +68,7 @@ pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, 
                 function: None,
             })
             .collect();
-        return (open + 2, out);
+        return Some((open + 2, out));
     }
     // Right after `attributes[`: keys, quoted.
     if before.ends_with('[')
@@ -84,7 +83,16 @@ pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, 
                 function: None,
             })
             .collect();
-        return (before.len(), out);
+        return Some((before.len(), out));
+    }
+    None
+}
+
+/// The candidates for the word that ends `before` (the text of one statement or condition up to
+/// the cursor), in `context`. `keys` are the attribute keys to offer inside `["`.
+pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, Vec<Candidate>) {
+    if let Some(found) = key_candidates(before, keys) {
+        return found;
     }
     let start = word_start(before);
     let word = &before[start..];
