@@ -100,7 +100,15 @@ pub struct ServerSettings {
 /// `extensions.bearertokenauth`.
 #[derive(Clone, Debug)]
 pub enum Extension {
-    BearerToken { token: String },
+    BearerToken {
+        token: String,
+    },
+    /// Ours: an HTTP endpoint on loopback that swaps a transform processor's WASM module
+    /// (`PUT /v1/module?processor=ID`, the module as the body, `Authorization: Bearer TOKEN`).
+    Admin {
+        endpoint: String,
+        token: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -685,13 +693,23 @@ impl Reader<'_> {
                 }
                 self.finish(&m, &["token"]);
             }
+            ("extensions", "ottl_admin") => {
+                let endpoint = self.string(&mut m, "endpoint").unwrap_or_else(|| "127.0.0.1:13133".into());
+                match self.string(&mut m, "token") {
+                    Some(token) => {
+                        config.extensions.insert(id.to_string(), Extension::Admin { endpoint, token });
+                    }
+                    None => self.error_at(at, path, "`ottl_admin` needs a `token`"),
+                }
+                self.finish(&m, &["endpoint", "token"]);
+            }
             _ => {
                 let known: &[&str] = match section {
                     "receivers" => &["otlp"],
                     "processors" => &["batch", "transform", "filter", "memory_limiter"],
                     "exporters" => &["otlp", "otlphttp", "file", "debug"],
                     "connectors" => &["routing"],
-                    _ => &["bearertokenauth"],
+                    _ => &["bearertokenauth", "ottl_admin"],
                 };
                 let hint = ottl_types::suggest::closest(kind, known.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))

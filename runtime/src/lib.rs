@@ -129,7 +129,15 @@ pub async fn start(config: &Config) -> Result<Running, String> {
     let mut inlets: BTreeMap<String, (Inlet, mpsc::Receiver<pipeline::Message>)> =
         config.pipelines.keys().map(|id| (id.clone(), mpsc::channel(pipeline::INLET_CAPACITY))).collect();
     // Listeners before any thread starts, so a taken port fails the start cleanly.
-    let (listeners, addresses) = bind_receivers(config, &inlets, &registry).await?;
+    let (listeners, mut addresses) = bind_receivers(config, &inlets, &registry).await?;
+    let mut admin = Vec::new();
+    for (id, e) in &config.extensions {
+        if let Extension::Admin { endpoint, token } = e {
+            let (listener, addr) = receiver::bind(&format!("extensions.{id}.endpoint"), endpoint).await?;
+            addresses.insert((id.clone(), "http".to_string()), addr);
+            admin.push((listener, token.clone()));
+        }
+    }
     let metrics_listener = match &config.telemetry.metrics_address {
         Some(a) => Some(receiver::bind("service.telemetry.metrics.address", a).await?),
         None => None,
@@ -148,6 +156,9 @@ pub async fn start(config: &Config) -> Result<Running, String> {
     }
     let (stop, stop_rx) = watch::channel(false);
     let mut servers = serve_receivers(listeners, &stop_rx);
+    for (listener, token) in admin {
+        servers.push(serve_admin(listener, &token, compiled.transforms.clone(), stop_rx.clone()));
+    }
     let mut metrics_address = None;
     if let Some((listener, addr)) = metrics_listener {
         metrics_address = Some(addr);
@@ -208,11 +219,10 @@ async fn bind_receivers(
         }
         for (protocol, settings) in [("grpc", &r.grpc), ("http", &r.http)] {
             let Some(settings) = settings else { continue };
-            let token = settings
-                .auth
-                .as_ref()
-                .and_then(|a| config.extensions.get(a))
-                .map(|Extension::BearerToken { token }| token.clone());
+            let token = settings.auth.as_ref().and_then(|a| config.extensions.get(a)).and_then(|e| match e {
+                Extension::BearerToken { token } => Some(token.clone()),
+                Extension::Admin { .. } => None,
+            });
             let consumers = Arc::new(receiver::Consumers::new(id, per_signal.clone(), token, registry));
             let key = format!("receivers.{id}.protocols.{protocol}.endpoint");
             let (listener, addr) = receiver::bind(&key, &settings.endpoint).await?;
@@ -299,6 +309,61 @@ fn serve_receivers(listeners: Vec<Endpoint>, stop: &watch::Receiver<bool>) -> Ve
             })
         })
         .collect()
+}
+
+/// Serves the `ottl_admin` extension until `stop` turns true: `PUT /v1/module?processor=ID`
+/// with a module as the body compiles it (off the pipelines' threads) and swaps it in.
+fn serve_admin(
+    listener: tokio::net::TcpListener,
+    token: &str,
+    transforms: BTreeMap<String, Arc<transform::Transform>>,
+    mut stop: watch::Receiver<bool>,
+) -> ServerTask {
+    use axum::http::{HeaderMap, StatusCode, Uri, header};
+    let transforms = Arc::new(transforms);
+    let expected = Arc::new(format!("Bearer {token}"));
+    let handler = move |uri: Uri, headers: HeaderMap, body: bytes::Bytes| {
+        let (transforms, expected) = (transforms.clone(), expected.clone());
+        async move {
+            if headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
+                return (StatusCode::UNAUTHORIZED, "missing or invalid bearer token".to_string());
+            }
+            let id = uri
+                .query()
+                .unwrap_or("")
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("processor="))
+                .unwrap_or("");
+            let id = id.replace("%2F", "/").replace("%2f", "/");
+            let Some(t) = transforms.get(&id).cloned() else {
+                return (StatusCode::NOT_FOUND, format!("no transform processor `{id}`"));
+            };
+            match tokio::task::spawn_blocking(move || t.install(&body)).await {
+                Ok(Ok(())) => {
+                    telemetry::info(
+                        &format!("processors.{id}"),
+                        "module replaced through the admin endpoint",
+                    );
+                    (StatusCode::OK, format!("processors.{id}: module swapped in"))
+                }
+                Ok(Err(e)) => {
+                    (StatusCode::BAD_REQUEST, format!("processors.{id}: kept the running module: {e}"))
+                }
+                Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+            }
+        }
+    };
+    tokio::spawn(async move {
+        let app = axum::Router::new()
+            .route("/v1/module", axum::routing::put(handler))
+            .layer(axum::extract::DefaultBodyLimit::max(64 << 20));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
+            .map_err(|e| format!("admin server: {e}"))
+    })
 }
 
 /// Serves `/metrics` until `stop` turns true.

@@ -98,6 +98,17 @@ impl Transform {
     }
 }
 
+impl Transform {
+    /// Compiles a module and swaps it in for the running one (between payloads); on error the
+    /// running module stays. Only for processors whose executor is a module.
+    pub fn install(&self, bytes: &[u8]) -> Result<(), String> {
+        let module = self.module.as_ref().ok_or("this transform processor does not run a module")?;
+        let group = load_bytes(bytes)?;
+        *module.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(group);
+        Ok(())
+    }
+}
+
 impl Drop for Transform {
     fn drop(&mut self) {
         if let Some(m) = &self.module {
@@ -118,10 +129,14 @@ struct HotModule {
 
 fn load(path: &Path) -> Result<RunGroup, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let manifest = Manifest::read(&bytes)?;
+    load_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn load_bytes(bytes: &[u8]) -> Result<RunGroup, String> {
+    let manifest = Manifest::read(bytes)?;
     let context = ContextId::from_name(&manifest.context)
         .ok_or_else(|| format!("the module names an unknown context `{}`", manifest.context))?;
-    let group = WasmGroup::load(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let group = WasmGroup::load(bytes)?;
     Ok(RunGroup { context, signals: signals_of(context), compiled: Compiled::Wasm(Box::new(group)) })
 }
 
