@@ -101,7 +101,12 @@ pub struct CompileArgs {
     /// Where to write the module.
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
-    /// A `.ottl` file of statements.
+    /// In a Collector configuration: the statement group to compile, by its key
+    /// (`processors.transform.log_statements[0]`); needed when the file has more than one.
+    #[arg(long)]
+    group: Option<String>,
+    /// A `.ottl` file of statements, or a Collector configuration (`.yaml`/`.yml`) whose
+    /// transform group (`--group`) is compiled with its own context, conditions and error mode.
     file: PathBuf,
 }
 
@@ -380,7 +385,47 @@ fn first_record<R>(payload: &mut Payload, ctx: ContextId, f: &mut dyn FnMut(&Rec
 }
 
 /// `ottl compile`: a `.ottl` file to a WASM module file.
+/// The statement group of a Collector configuration `ottl compile` was asked for: its context,
+/// statements, conditions and error mode.
+fn config_group(args: &CompileArgs) -> Result<(ContextId, Vec<String>, Vec<String>, ErrorMode), String> {
+    let config = runtime::config::Config::load(&args.file).map_err(|e| e.to_string())?;
+    let mut groups = Vec::new();
+    for p in config.processors.values() {
+        if let runtime::config::Processor::Transform(t) = p {
+            for (signal, list) in &t.groups {
+                groups.extend(list.iter().map(|g| (*signal, g)));
+            }
+        }
+    }
+    let keys = || groups.iter().map(|(_, g)| g.key.as_str()).collect::<Vec<_>>().join(", ");
+    let (signal, group) = match &args.group {
+        Some(key) => *groups
+            .iter()
+            .find(|(_, g)| &g.key == key)
+            .ok_or_else(|| format!("no statement group `{key}`; the groups are: {}", keys()))?,
+        None if groups.len() == 1 => groups[0],
+        None if groups.is_empty() => return Err(format!("{}: no transform statements", args.file.display())),
+        None => return Err(format!("give `--group`: the file has {} groups: {}", groups.len(), keys())),
+    };
+    let (env, _) = ottl_types::source::transform_group_envs(
+        signal.name(),
+        group.context,
+        &group.statements,
+        &group.conditions,
+    )
+    .ok_or_else(|| format!("{}: the context of the statements cannot be inferred", group.key))?;
+    Ok((env.context, group.statements.clone(), group.conditions.clone(), group.error_mode))
+}
+
 pub fn compile(args: &CompileArgs) -> Result<ExitCode, String> {
+    let is_yaml = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if is_yaml {
+        let (ctx, statements, conditions, error_mode) = config_group(args)?;
+        return write_module(args, ctx, &statements, &conditions, error_mode);
+    }
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
     let file = ottl_syntax::source::split(&text);
@@ -398,7 +443,17 @@ pub fn compile(args: &CompileArgs) -> Result<ExitCode, String> {
         Mode::Silent => ErrorMode::Silent,
         Mode::Propagate => ErrorMode::Propagate,
     };
-    let wasm = match ottl_jit::wasm::compile_module(ctx, &statements, &args.conditions, error_mode) {
+    write_module(args, ctx, &statements, &args.conditions, error_mode)
+}
+
+fn write_module(
+    args: &CompileArgs,
+    ctx: ContextId,
+    statements: &[String],
+    conditions: &[String],
+    error_mode: ErrorMode,
+) -> Result<ExitCode, String> {
+    let wasm = match ottl_jit::wasm::compile_module(ctx, statements, conditions, error_mode) {
         Ok(w) => w,
         Err(e) => {
             eprint!("{e}");

@@ -353,3 +353,27 @@ fn trace_and_warnings_read_the_same_on_every_backend() {
         assert_eq!(run(backend), interp, "{backend} differs from interp");
     }
 }
+
+#[test]
+fn compile_a_group_of_a_collector_configuration() {
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/runtime/upstream_readmes.yaml");
+    let module = std::env::temp_dir().join(format!("ottl-config-group-{}.wasm", std::process::id()));
+    let module = module.to_str().expect("utf-8");
+    let out = ottl(&["compile", config, "-o", module], None);
+    assert_eq!(out.status.code(), Some(2), "several groups need --group");
+    assert!(
+        text(&out.stderr).contains("processors.transform/advanced.log_statements[0]"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = ottl(
+        &["compile", config, "--group", "processors.transform/advanced.log_statements[0]", "-o", module],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = ottl(&["inspect", module], None);
+    let shown = text(&out.stdout);
+    assert!(shown.contains("context:    log"), "{shown}");
+    assert!(shown.contains("error mode: ignore"), "{shown}");
+    assert!(shown.contains("condition:  IsMap(log.body) and log.body[\"object\"] != nil"), "{shown}");
+}
