@@ -141,7 +141,8 @@ pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, 
         // Named arguments of the call the cursor is in (`limit(..., priority_keys = ...)`).
         if let Some((sig, _)) = open_call(before) {
             for p in sig.params {
-                let name = to_snake(p.name);
+                // `PriorityKeys` → `priority_keys`: upstream matches either spelling.
+                let name = crate::check::snake(p.name);
                 if name.starts_with(word) && !word.is_empty() {
                     out.push(Candidate {
                         text: format!("{name} = "),
@@ -167,23 +168,6 @@ pub fn candidates(context: ContextId, before: &str, keys: &[String]) -> (usize, 
     out.sort_by(|a, b| a.text.cmp(&b.text));
     out.dedup_by(|a, b| a.text == b.text);
     (start, out)
-}
-
-/// `PriorityKeys` → `priority_keys`: how named arguments are usually written (upstream matches
-/// them through `strcase.ToCamel`, so either spelling works).
-fn to_snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The function whose argument list `before` ends in, and the index of the argument there.
