@@ -108,40 +108,9 @@ fn isolate(p: &Payload, ctx: ContextId, n: usize) -> Option<Payload> {
     if n >= count {
         return None;
     }
-    if ctx == ContextId::Scope {
-        keep_nth_scope(&mut p, n);
-    } else {
-        let drop: Vec<bool> = (0..count).map(|i| i != n).collect();
-        runtime::filter::remove(&mut p, ctx, &drop);
-    }
+    let drop: Vec<bool> = (0..count).map(|i| i != n).collect();
+    runtime::filter::remove(&mut p, ctx, &drop);
     Some(p)
-}
-
-fn keep_nth_scope(p: &mut Payload, n: usize) {
-    let mut i = 0;
-    let mut keep = || {
-        let k = i == n;
-        i += 1;
-        k
-    };
-    match p {
-        Payload::Logs(r) => {
-            r.resource_logs.iter_mut().for_each(|x| x.scope_logs.retain(|_| keep()));
-            r.resource_logs.retain(|x| !x.scope_logs.is_empty());
-        }
-        Payload::Traces(r) => {
-            r.resource_spans.iter_mut().for_each(|x| x.scope_spans.retain(|_| keep()));
-            r.resource_spans.retain(|x| !x.scope_spans.is_empty());
-        }
-        Payload::Metrics(r) => {
-            r.resource_metrics.iter_mut().for_each(|x| x.scope_metrics.retain(|_| keep()));
-            r.resource_metrics.retain(|x| !x.scope_metrics.is_empty());
-        }
-        Payload::Profiles(r) => {
-            r.resource_profiles.iter_mut().for_each(|x| x.scope_profiles.retain(|_| keep()));
-            r.resource_profiles.retain(|x| !x.scope_profiles.is_empty());
-        }
-    }
 }
 
 /// The natural item context of a request.

@@ -112,6 +112,15 @@ impl Client {
         }
     }
 
+    /// Replaces the whole document and waits for its diagnostics.
+    fn replace(&mut self, uri: &str, version: i32, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        self.diagnostics(uri)
+    }
+
     fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
         self.notify(
             "textDocument/didOpen",
@@ -167,11 +176,7 @@ fn an_editor_session() {
     assert!(labels(&keys).contains(&"\"http.method\"]".to_string()), "{keys}");
 
     // Complete a function name: a converter, with a snippet of its parameters.
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": ottl, "version": 2}, "contentChanges": [{"text": "# context: log\nset(attributes[\"x\"], Conc\n"}]}),
-    );
-    c.diagnostics(ottl);
+    c.replace(ottl, 2, "# context: log\nset(attributes[\"x\"], Conc\n");
     let functions = c.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": ottl}, "position": {"line": 1, "character": 24}}),
@@ -182,11 +187,7 @@ fn an_editor_session() {
     assert_eq!(concat["insertTextFormat"], 2, "a snippet");
 
     // Named arguments inside a call.
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": ottl, "version": 3}, "contentChanges": [{"text": "# context: log\nlimit(attributes, 10, prio\n"}]}),
-    );
-    c.diagnostics(ottl);
+    c.replace(ottl, 3, "# context: log\nlimit(attributes, 10, prio\n");
     let named = c.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": ottl}, "position": {"line": 1, "character": 25}}),
@@ -194,11 +195,7 @@ fn an_editor_session() {
     assert!(labels(&named).contains(&"priority_keys = ".to_string()), "{named}");
 
     // Hover a converter: its signature and docs.
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": ottl, "version": 4}, "contentChanges": [{"text": "set( attributes[\"x\"] ,Concat([\"a\"],\"-\") )\n"}]}),
-    );
-    c.diagnostics(ottl);
+    c.replace(ottl, 4, "set( attributes[\"x\"] ,Concat([\"a\"],\"-\") )\n");
     let hover = c.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": ottl}, "position": {"line": 0, "character": 25}}),

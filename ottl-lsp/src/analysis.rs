@@ -2,8 +2,6 @@
 //! under a cursor (with its context), completion, hover, signature help, formatting, semantic
 //! tokens. No LSP types here; `server.rs` converts.
 
-use std::collections::HashMap;
-
 use ottl_syntax::diagnostics::Edit;
 use ottl_syntax::lexer::{RawKind, lex};
 use ottl_syntax::source::{self, OttlFile};
@@ -14,7 +12,7 @@ use ottl_types::context::ContextId;
 use ottl_types::functions::Signature;
 
 /// What kind of file a document is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Ottl,
     Yaml,
@@ -104,19 +102,8 @@ fn keys_of(text: &str) -> Vec<String> {
     keys
 }
 
-/// Diagnostics of whole files are memoised by file text: the server re-analyses on every edit,
-/// and re-checking is what costs.
-#[derive(Debug, Default)]
-pub struct Cache {
-    diagnostics: HashMap<(Kind, String), Vec<Diagnostic>>,
-}
-
 impl Analysis {
     pub fn new(kind: Kind, text: &str) -> Analysis {
-        Analysis::with_cache(kind, text, &mut Cache::default())
-    }
-
-    pub fn with_cache(kind: Kind, text: &str, cache: &mut Cache) -> Analysis {
         let (snippets, diagnostics) = match kind {
             Kind::Ottl => {
                 let file = source::split(text);
@@ -134,7 +121,7 @@ impl Analysis {
                         map: Map::Shift(s.range.start),
                     })
                     .collect();
-                let diagnostics = cached(cache, kind, text, || ottl_types::source::check_ottl_file(&file));
+                let diagnostics = ottl_types::source::check_ottl_file(&file);
                 (snippets, diagnostics)
             }
             Kind::Yaml => {
@@ -152,7 +139,7 @@ impl Analysis {
                             .collect()
                     })
                     .unwrap_or_default();
-                let diagnostics = cached(cache, kind, text, || ottl_types::source::check_yaml(text));
+                let diagnostics = ottl_types::source::check_yaml(text);
                 (snippets, diagnostics)
             }
         };
@@ -211,24 +198,6 @@ impl Analysis {
 
 /// The semantic token types the server declares, in index order.
 pub const TOKEN_TYPES: [&str; 6] = ["function", "property", "enumMember", "string", "number", "keyword"];
-
-fn cached(
-    cache: &mut Cache,
-    kind: Kind,
-    text: &str,
-    check: impl FnOnce() -> Vec<Diagnostic>,
-) -> Vec<Diagnostic> {
-    if let Some(d) = cache.diagnostics.get(&(kind, text.to_string())) {
-        return d.clone();
-    }
-    let d = check();
-    // One entry per document is plenty: edits make new texts.
-    if cache.diagnostics.len() > 64 {
-        cache.diagnostics.clear();
-    }
-    cache.diagnostics.insert((kind, text.to_string()), d.clone());
-    d
-}
 
 /// The context of a `.ottl` file without a `# context:` line: the first prefix written.
 fn inferred(file: &OttlFile) -> Option<ContextId> {

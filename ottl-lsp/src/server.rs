@@ -22,7 +22,7 @@ use tower_lsp::lsp_types::{
 };
 use tower_lsp::{Client, LanguageServer, LspService};
 
-use crate::analysis::{self, Analysis, Cache, Kind, TOKEN_TYPES};
+use crate::analysis::{self, Analysis, Kind, TOKEN_TYPES};
 use ottl_types::complete::CandidateKind;
 
 /// Line starts of a text, for converting between byte offsets and LSP positions.
@@ -75,19 +75,13 @@ struct Document {
 pub struct Server {
     client: Client,
     documents: Mutex<HashMap<Url, Document>>,
-    cache: Mutex<Cache>,
     /// Told when the client has shut the server down (its `exit` follows).
     done: Arc<tokio::sync::Notify>,
 }
 
 impl Server {
     pub fn service(done: Arc<tokio::sync::Notify>) -> (LspService<Server>, tower_lsp::ClientSocket) {
-        LspService::new(|client| Server {
-            client,
-            documents: Mutex::default(),
-            cache: Mutex::default(),
-            done,
-        })
+        LspService::new(|client| Server { client, documents: Mutex::default(), done })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Url, Document>> {
@@ -97,10 +91,7 @@ impl Server {
     /// Analyses a document's text and publishes its diagnostics.
     async fn update(&self, uri: Url, text: String, version: Option<i32>) {
         let kind = Kind::of(uri.path());
-        let analysis = {
-            let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            Arc::new(Analysis::with_cache(kind, &text, &mut cache))
-        };
+        let analysis = Arc::new(Analysis::new(kind, &text));
         let diagnostics = {
             let lines = Lines::new(&text);
             analysis.diagnostics.iter().map(|d| diagnostic(&lines, &uri, d)).collect()

@@ -33,7 +33,7 @@ pub struct Candidate {
 }
 
 /// Where the word being typed starts in `line` (identifiers and dots; `:` for REPL commands).
-pub fn word_start(line: &str) -> usize {
+fn word_start(line: &str) -> usize {
     line.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).map_or(0, |i| i + 1)
 }
 

@@ -112,6 +112,27 @@ pub fn remove(p: &mut Payload, context: ContextId, drop: &[bool]) {
         }
         return;
     }
+    if context == ContextId::Scope {
+        match p {
+            Payload::Logs(r) => {
+                r.resource_logs.iter_mut().for_each(|x| x.scope_logs.retain(|_| keep()));
+                r.resource_logs.retain(|x| !x.scope_logs.is_empty());
+            }
+            Payload::Traces(r) => {
+                r.resource_spans.iter_mut().for_each(|x| x.scope_spans.retain(|_| keep()));
+                r.resource_spans.retain(|x| !x.scope_spans.is_empty());
+            }
+            Payload::Metrics(r) => {
+                r.resource_metrics.iter_mut().for_each(|x| x.scope_metrics.retain(|_| keep()));
+                r.resource_metrics.retain(|x| !x.scope_metrics.is_empty());
+            }
+            Payload::Profiles(r) => {
+                r.resource_profiles.iter_mut().for_each(|x| x.scope_profiles.retain(|_| keep()));
+                r.resource_profiles.retain(|x| !x.scope_profiles.is_empty());
+            }
+        }
+        return;
+    }
     match p {
         Payload::Logs(r) => {
             for rl in &mut r.resource_logs {

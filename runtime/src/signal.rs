@@ -80,12 +80,15 @@ impl Signal {
     /// Decodes an OTLP/JSON request of this signal (`{}` is an empty request).
     pub fn decode_json(self, bytes: &[u8]) -> Result<Payload, String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("invalid JSON: {e}"))?;
-        let is_empty_object = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
-            .is_ok_and(|m| m.values().all(|v| v.as_array().is_some_and(Vec::is_empty)));
-        if is_empty_object {
-            return Ok(self.empty());
-        }
-        let p = Payload::from_json(text)?;
+        let p = match Payload::from_json(text) {
+            Ok(p) => p,
+            // `{}` (or only empty lists) names no signal; it is an empty request.
+            Err(e) => {
+                let empty = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+                    .is_ok_and(|m| m.values().all(|v| v.as_array().is_some_and(Vec::is_empty)));
+                return if empty { Ok(self.empty()) } else { Err(e) };
+            }
+        };
         if signal_of(&p) == self {
             Ok(p)
         } else {

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{config, file_items, gzip, items, kv, out_dir};
+use common::{config, file_items, free_port, gzip, items, kv, out_dir};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value};
@@ -19,11 +19,6 @@ fn synthetic_logs(n: usize, worker: usize) -> ExportLogsServiceRequest {
         Payload::Logs(l) => l,
         _ => unreachable!(),
     }
-}
-
-fn free_port() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

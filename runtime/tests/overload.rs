@@ -5,15 +5,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::config;
+use common::{config, free_port};
 use ottl_jit::exec::Payload;
 use prost::Message as _;
 use runtime::signal::Signal;
-
-fn free_port() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overload_is_refused_with_retry_after_and_memory_stays_bounded() {

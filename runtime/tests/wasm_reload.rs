@@ -25,17 +25,23 @@ fn install(path: &std::path::Path, bytes: &[u8]) {
     std::fs::rename(&tmp, path).expect("rename");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_changed_module_is_swapped_in_without_losing_a_record() {
-    let out = out_dir("wasm");
+/// Starts `fixture` with version 1 of the module installed in `out/rules.wasm`.
+async fn start(fixture: &str, out: &std::path::Path) -> (runtime::Running, std::path::PathBuf) {
     let path = out.join("rules.wasm");
     install(&path, &module("1"));
     let rt = runtime::start(&config(
-        "wasm_executor.yaml",
+        fixture,
         &[("OUT", &out.display().to_string()), ("MODULE", &path.display().to_string())],
     ))
     .await
     .expect("starts with the module");
+    (rt, path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_module_is_swapped_in_without_losing_a_record() {
+    let out = out_dir("wasm");
+    let (rt, path) = start("wasm_executor.yaml", &out).await;
     let mut client =
         LogsServiceClient::connect(format!("http://{}", rt.address("otlp", "grpc").expect("grpc")))
             .await
@@ -86,14 +92,7 @@ fn versions(path: &std::path::Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn modules_swapped_through_the_admin_endpoint_while_records_stream() {
     let out = out_dir("wasm-admin");
-    let path = out.join("rules.wasm");
-    install(&path, &module("1"));
-    let rt = runtime::start(&config(
-        "wasm_admin.yaml",
-        &[("OUT", &out.display().to_string()), ("MODULE", &path.display().to_string())],
-    ))
-    .await
-    .expect("starts");
+    let (rt, _) = start("wasm_admin.yaml", &out).await;
     let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
     let admin = format!(
         "http://{}/v1/module?processor=transform/wasm",
