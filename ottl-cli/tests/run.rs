@@ -120,3 +120,42 @@ fn sigterm_under_load_flushes_everything_accepted() {
     assert_eq!(written as u64, accepted, "everything accepted was flushed, nothing twice ({report})");
     assert!(!text.contains("user.email"), "the transform ran");
 }
+
+/// Without the privileges to sample, the profiling receiver stops the start and says what to
+/// install or enable for each sampler. As root, the test drops to `nobody` with setpriv.
+#[test]
+fn profiling_without_privileges_says_why() {
+    let dir = std::env::temp_dir().join(format!("ottl-profiling-noperm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("profiling.yaml");
+    std::fs::write(
+        &config,
+        "receivers:\n  profiling:\nexporters:\n  debug:\nservice:\n  pipelines:\n    profiles:\n      receivers: [profiling]\n      exporters: [debug]\n",
+    )
+    .unwrap();
+    let paranoid = std::fs::read_to_string("/proc/sys/kernel/perf_event_paranoid").unwrap_or_default();
+    if paranoid.trim().parse::<i32>().is_ok_and(|p| p <= 0) {
+        eprintln!(
+            "skipped: kernel.perf_event_paranoid <= 0 lets anyone sample, so there is no refusal to see"
+        );
+        return;
+    }
+    let root = std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"));
+    let ottl = env!("CARGO_BIN_EXE_ottl");
+    let mut cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", ottl]);
+        c
+    } else {
+        Command::new(ottl)
+    };
+    let out = cmd.args(["run", "--config"]).arg(&config).output().expect("ottl runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("receivers.profiling: no sampler could start"), "{stderr}");
+    assert!(stderr.contains("eBPF:"), "{stderr}");
+    assert!(stderr.contains("sysctl kernel.perf_event_paranoid=0"), "{stderr}");
+}

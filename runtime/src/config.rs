@@ -73,10 +73,11 @@ pub struct Config {
     pub telemetry: Telemetry,
 }
 
-/// `receivers.otlp`.
+/// `receivers.otlp` and `receivers.profiling`.
 #[derive(Clone, Debug)]
 pub enum Receiver {
     Otlp(OtlpReceiver),
+    Profiling(crate::profiling::Settings),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -174,8 +175,16 @@ pub struct MemoryLimiterSettings {
 pub enum Exporter {
     Otlp(OtlpExporter),
     OtlpHttp(OtlpExporter),
-    File { path: PathBuf },
-    Debug { verbosity: Verbosity },
+    File {
+        path: PathBuf,
+    },
+    Debug {
+        verbosity: Verbosity,
+    },
+    /// Ours: each profiles payload as a gzipped pprof file in `directory`.
+    Pprof {
+        directory: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -583,6 +592,11 @@ impl Reader<'_> {
                 config.receivers.insert(id.to_string(), Receiver::Otlp(r));
                 self.finish(&m, &["protocols"]);
             }
+            ("receivers", "profiling") => {
+                let r = self.profiling_receiver(&mut m, at, path);
+                config.receivers.insert(id.to_string(), Receiver::Profiling(r));
+                self.finish(&m, &["frequency", "report_interval", "mode", "pids", "max_stack_depth"]);
+            }
             ("processors", "batch") => {
                 let b = BatchSettings {
                     send_batch_size: self.uint(&mut m, "send_batch_size").map_or(8192, |n| n as usize),
@@ -667,6 +681,17 @@ impl Reader<'_> {
                 }
                 self.finish(&m, &["path"]);
             }
+            ("exporters", "pprof") => {
+                match self.string(&mut m, "directory") {
+                    Some(d) => {
+                        config
+                            .exporters
+                            .insert(id.to_string(), Exporter::Pprof { directory: PathBuf::from(d) });
+                    }
+                    None => self.error_at(at, path, "the pprof exporter needs a `directory`"),
+                }
+                self.finish(&m, &["directory"]);
+            }
             ("exporters", "debug") => {
                 let verbosity = self
                     .scalar_with(&mut m, "verbosity", "basic, normal or detailed", |v| match v {
@@ -705,9 +730,9 @@ impl Reader<'_> {
             }
             _ => {
                 let known: &[&str] = match section {
-                    "receivers" => &["otlp"],
+                    "receivers" => &["otlp", "profiling"],
                     "processors" => &["batch", "transform", "filter", "memory_limiter"],
-                    "exporters" => &["otlp", "otlphttp", "file", "debug"],
+                    "exporters" => &["otlp", "otlphttp", "file", "debug", "pprof"],
                     "connectors" => &["routing"],
                     _ => &["bearertokenauth", "ottl_admin"],
                 };
@@ -769,6 +794,63 @@ impl Reader<'_> {
             self.finish(&p, &["grpc", "http"]);
         }
         r
+    }
+
+    fn profiling_receiver(
+        &mut self,
+        m: &mut Map<'_>,
+        at: TextRange,
+        path: &str,
+    ) -> crate::profiling::Settings {
+        use crate::profiling::{MAX_STACK_DEPTH, Mode, Settings};
+        let key_at = |key: &str| m.entries.iter().find(|(k, ..)| *k == key).map_or(at, |e| e.2);
+        let (frequency_at, interval_at, pids_at, depth_at) =
+            (key_at("frequency"), key_at("report_interval"), key_at("pids"), key_at("max_stack_depth"));
+        let mut s = Settings::default();
+        if let Some(f) = self.uint(m, "frequency") {
+            if f == 0 || f > 10_000 {
+                self.error_at(
+                    frequency_at,
+                    &format!("{path}.frequency"),
+                    "must be between 1 and 10000 (samples per second per CPU)",
+                );
+            } else {
+                s.frequency = f;
+            }
+        }
+        if let Some(d) = self.duration(m, "report_interval") {
+            if d.is_zero() {
+                self.error_at(interval_at, &format!("{path}.report_interval"), "must be greater than zero");
+            } else {
+                s.report_interval = d;
+            }
+        }
+        if let Some(mode) = self.scalar_with(m, "mode", "auto, ebpf or perf", Mode::parse) {
+            s.mode = mode;
+        }
+        s.pids = self
+            .strings(m, "pids")
+            .iter()
+            .filter_map(|p| {
+                let pid = p.parse::<u32>().ok();
+                if pid.is_none() {
+                    self.error_at(pids_at, &format!("{path}.pids"), format!("`{p}` is not a process id"));
+                }
+                pid
+            })
+            .collect();
+        if let Some(d) = self.uint(m, "max_stack_depth") {
+            if d == 0 || d > MAX_STACK_DEPTH as u64 {
+                self.error_at(
+                    depth_at,
+                    &format!("{path}.max_stack_depth"),
+                    format!("must be between 1 and {MAX_STACK_DEPTH}"),
+                );
+            } else {
+                s.max_stack_depth = d as usize;
+            }
+        }
+        s
     }
 
     fn transform(&mut self, m: &mut Map<'_>, path: &str) -> TransformSettings {
@@ -1158,8 +1240,34 @@ impl Reader<'_> {
                 }
             }
         }
+        for (id, p) in &config.pipelines {
+            for r in &p.receivers {
+                if matches!(config.receivers.get(r), Some(Receiver::Profiling(_)))
+                    && p.signal != Signal::Profiles
+                {
+                    self.error_at(
+                        at(id),
+                        &format!("service.pipelines.{id}.receivers"),
+                        format!("receiver `{r}` (profiling) only produces profiles; use it in a `profiles` pipeline"),
+                    );
+                }
+            }
+            for e in &p.exporters {
+                if matches!(config.exporters.get(e), Some(Exporter::Pprof { .. }))
+                    && p.signal != Signal::Profiles
+                {
+                    self.error_at(
+                        at(id),
+                        &format!("service.pipelines.{id}.exporters"),
+                        format!(
+                            "exporter `{e}` (pprof) only writes profiles; use it in a `profiles` pipeline"
+                        ),
+                    );
+                }
+            }
+        }
         for (id, r) in &config.receivers {
-            let Receiver::Otlp(o) = r;
+            let Receiver::Otlp(o) = r else { continue };
             for s in o.grpc.iter().chain(&o.http) {
                 if let Some(a) = &s.auth
                     && !config.extensions.contains_key(a)

@@ -57,6 +57,7 @@ enum Target {
     Http { client: reqwest::Client, settings: OtlpExporter },
     File(std::sync::Mutex<std::io::BufWriter<std::fs::File>>),
     Debug(Verbosity),
+    Pprof { directory: std::path::PathBuf, written: std::sync::atomic::AtomicU64 },
 }
 
 #[derive(Debug)]
@@ -69,6 +70,14 @@ struct Counters {
 fn per_signal(registry: &Registry, name: &'static str, help: &'static str, id: &str) -> [Arc<Counter>; 4] {
     Signal::ALL.map(|s| registry.counter(name, help, &[("exporter", id), ("signal", s.name())]))
 }
+
+/// Local targets: a failed write is not retried.
+const NO_RETRY: RetrySettings = RetrySettings {
+    enabled: false,
+    initial_interval: Duration::ZERO,
+    max_interval: Duration::ZERO,
+    max_elapsed_time: Duration::ZERO,
+};
 
 /// Starts an exporter on the current tokio runtime.
 pub fn start(id: &str, config: &Exporter, registry: &Registry) -> Result<Started, String> {
@@ -93,22 +102,16 @@ pub fn start(id: &str, config: &Exporter, registry: &Registry) -> Result<Started
                 .append(true)
                 .open(path)
                 .map_err(|e| format!("exporters.{id}.path: cannot open {}: {e}", path.display()))?;
-            let no_retry = RetrySettings {
-                enabled: false,
-                initial_interval: Duration::ZERO,
-                max_interval: Duration::ZERO,
-                max_elapsed_time: Duration::ZERO,
-            };
-            (Target::File(std::sync::Mutex::new(std::io::BufWriter::new(file))), 64, 1, no_retry)
+            (Target::File(std::sync::Mutex::new(std::io::BufWriter::new(file))), 64, 1, NO_RETRY)
         }
-        Exporter::Debug { verbosity } => {
-            let no_retry = RetrySettings {
-                enabled: false,
-                initial_interval: Duration::ZERO,
-                max_interval: Duration::ZERO,
-                max_elapsed_time: Duration::ZERO,
-            };
-            (Target::Debug(*verbosity), 64, 1, no_retry)
+        Exporter::Debug { verbosity } => (Target::Debug(*verbosity), 64, 1, NO_RETRY),
+        Exporter::Pprof { directory } => {
+            std::fs::create_dir_all(directory).map_err(|e| {
+                format!("exporters.{id}.directory: cannot create {}: {e}", directory.display())
+            })?;
+            let target =
+                Target::Pprof { directory: directory.clone(), written: std::sync::atomic::AtomicU64::new(0) };
+            (target, 64, 1, NO_RETRY)
         }
     };
     let counters = Arc::new(Counters {
@@ -170,7 +173,7 @@ async fn export_with_retry(target: &Target, p: &Payload, retry: RetrySettings) -
     // Network exporters send the encoded payload: encoded once, whatever the retries.
     let encoded = match target {
         Target::Grpc { .. } | Target::Http { .. } => Some(bytes::Bytes::from(signal::encode(p))),
-        Target::File(_) | Target::Debug(_) => None,
+        Target::File(_) | Target::Debug(_) | Target::Pprof { .. } => None,
     };
     loop {
         match export(target, p, encoded.as_ref()).await {
@@ -203,6 +206,16 @@ async fn export(target: &Target, p: &Payload, encoded: Option<&bytes::Bytes>) ->
                 .and_then(|()| f.flush())
                 .map_err(|e| ExportError::Permanent(format!("cannot write: {e}")))
         }
+        Target::Pprof { directory, written } => {
+            let Payload::Profiles(request) = p else {
+                return Err(ExportError::Permanent(format!(
+                    "pprof writes profiles, not {}",
+                    signal_of(p).name()
+                )));
+            };
+            write_pprof(directory, written, request)
+                .map_err(|e| ExportError::Permanent(format!("cannot write: {e}")))
+        }
         Target::Debug(verbosity) => {
             let signal = signal_of(p);
             let resources = match p {
@@ -225,6 +238,23 @@ async fn export(target: &Target, p: &Payload, encoded: Option<&bytes::Bytes>) ->
             Ok(())
         }
     }
+}
+
+/// Writes `profile-<unix nanos>-<n>.pb.gz` into `directory`, under a temporary name first so a
+/// reader never sees half a file.
+fn write_pprof(
+    directory: &std::path::Path,
+    written: &std::sync::atomic::AtomicU64,
+    request: &opentelemetry_proto::tonic::collector::profiles::v1development::ExportProfilesServiceRequest,
+) -> std::io::Result<()> {
+    let bytes = crate::profiling::pprof::encode_gzip(request)?;
+    let n = written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let name = format!("profile-{nanos}-{n}.pb.gz");
+    let tmp = directory.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, directory.join(name))
 }
 
 fn grpc_error(status: &tonic::Status) -> ExportError {

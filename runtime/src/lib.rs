@@ -13,6 +13,7 @@ pub mod exporter;
 pub mod filter;
 pub mod loadgen;
 pub mod pipeline;
+pub mod profiling;
 pub mod receiver;
 pub mod routing;
 pub mod signal;
@@ -117,6 +118,7 @@ pub struct Running {
     servers: Vec<tokio::task::JoinHandle<Result<(), String>>>,
     pipelines: Vec<std::thread::JoinHandle<()>>,
     exporters: Vec<tokio::task::JoinHandle<()>>,
+    profilers: BTreeMap<String, profiling::Receiver>,
 }
 
 /// Starts every component of `config` on the current tokio runtime.
@@ -142,6 +144,7 @@ pub async fn start(config: &Config) -> Result<Running, String> {
         Some(a) => Some(receiver::bind("service.telemetry.metrics.address", a).await?),
         None => None,
     };
+    let profilers = start_profilers(config, &inlets, &registry)?;
     let built = build_pipelines(config, &compiled, &registry, &exporters, &mut inlets);
     drop(inlets);
     drop(exporters);
@@ -164,7 +167,57 @@ pub async fn start(config: &Config) -> Result<Running, String> {
         metrics_address = Some(addr);
         servers.push(serve_metrics(listener, registry.clone(), stop_rx));
     }
-    Ok(Running { addresses, metrics_address, registry, stop, servers, pipelines, exporters: exporter_tasks })
+    Ok(Running {
+        addresses,
+        metrics_address,
+        registry,
+        stop,
+        servers,
+        pipelines,
+        exporters: exporter_tasks,
+        profilers,
+    })
+}
+
+/// The inlets of the pipelines of `signal` that name receiver `id`.
+fn inlets_of(config: &Config, inlets: &Inlets, id: &str, signal: Signal) -> Vec<Inlet> {
+    config
+        .pipelines
+        .iter()
+        .filter(|(_, p)| p.signal == signal && p.receivers.contains(&id.to_string()))
+        .filter_map(|(pid, _)| inlets.get(pid).map(|(tx, _)| tx.clone()))
+        .collect()
+}
+
+/// Starts every `profiling` receiver a pipeline uses: each opens its sampler now, so a
+/// machine that cannot sample fails the start with the reason.
+fn start_profilers(
+    config: &Config,
+    inlets: &Inlets,
+    registry: &Registry,
+) -> Result<BTreeMap<String, profiling::Receiver>, String> {
+    let mut started = BTreeMap::new();
+    for (id, r) in &config.receivers {
+        let Receiver::Profiling(settings) = r else { continue };
+        let targets = inlets_of(config, inlets, id, Signal::Profiles);
+        if targets.is_empty() {
+            continue;
+        }
+        let receiver =
+            profiling::Receiver::start(id, settings, targets, registry, tokio::runtime::Handle::current());
+        match receiver {
+            Ok(r) => {
+                started.insert(id.clone(), r);
+            }
+            Err(e) => {
+                for (_, r) in started {
+                    profiling::Receiver::stop(r);
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(started)
 }
 
 type ExporterTasks = Vec<tokio::task::JoinHandle<()>>;
@@ -205,15 +258,9 @@ async fn bind_receivers(
 ) -> Result<(Vec<Endpoint>, Addresses), String> {
     let mut listeners = Vec::new();
     let mut addresses = BTreeMap::new();
-    for (id, Receiver::Otlp(r)) in &config.receivers {
-        let per_signal = Signal::ALL.map(|s| {
-            config
-                .pipelines
-                .iter()
-                .filter(|(_, p)| p.signal == s && p.receivers.contains(id))
-                .filter_map(|(pid, _)| inlets.get(pid).map(|(tx, _)| tx.clone()))
-                .collect::<Vec<_>>()
-        });
+    for (id, r) in &config.receivers {
+        let Receiver::Otlp(r) = r else { continue };
+        let per_signal = Signal::ALL.map(|s| inlets_of(config, inlets, id, s));
         if per_signal.iter().all(Vec::is_empty) {
             continue;
         }
@@ -395,8 +442,14 @@ impl Running {
         self.addresses.get(&(receiver.to_string(), protocol.to_string())).copied()
     }
 
+    /// The sampler (`ebpf` or `perf`) a `profiling` receiver runs.
+    pub fn sampler(&self, receiver: &str) -> Option<&'static str> {
+        self.profilers.get(receiver).map(|p| p.sampler)
+    }
+
     /// Stops accepting, lets every pipeline drain and flush its batches, and waits for the
-    /// exporters to send what is queued (up to `timeout` in all).
+    /// exporters to send what is queued (up to `timeout` in all). Profiling receivers send
+    /// what they counted since their last report first.
     pub async fn shutdown(self, timeout: Duration) -> Result<(), String> {
         let deadline = Instant::now() + timeout;
         let _ = self.stop.send(true);
@@ -407,6 +460,10 @@ impl Running {
                 Err(e) => telemetry::info("service", format_args!("a server task failed: {e}")),
             }
         }
+        let profilers = self.profilers;
+        let _ =
+            tokio::task::spawn_blocking(move || profilers.into_values().for_each(profiling::Receiver::stop))
+                .await;
         let pipelines = self.pipelines;
         let joined = tokio::task::spawn_blocking(move || {
             for p in pipelines {
@@ -448,6 +505,7 @@ pub fn describe(config: &Config) -> String {
             Exporter::OtlpHttp(o) => format!("otlphttp {}", o.endpoint),
             Exporter::File { path } => format!("file {}", path.display()),
             Exporter::Debug { .. } => "debug".into(),
+            Exporter::Pprof { directory } => format!("pprof {}", directory.display()),
         };
         let _ = writeln!(out, "exporter {id}: {what}");
     }

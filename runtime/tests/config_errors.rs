@@ -52,7 +52,8 @@ fn runnable_fixtures_load() {
         let text = std::fs::read_to_string(&path)
             .expect("readable")
             .replace("{{QUEUE}}", "10")
-            .replace("{{MODULE}}", &module.display().to_string());
+            .replace("{{MODULE}}", &module.display().to_string())
+            .replace("{{MODE}}", "perf");
         match Config::parse(&path, &text) {
             Ok(config) => {
                 if let Err(e) = runtime::Compiled::new(&config) {
