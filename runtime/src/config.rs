@@ -96,6 +96,28 @@ pub struct ServerSettings {
     pub max_decompressed_size: usize,
     /// The id of the `bearertokenauth` extension guarding this endpoint.
     pub auth: Option<String>,
+    /// Serve TLS with this certificate (`tls.cert_file`, `tls.key_file`).
+    pub tls: Option<Box<TlsServer>>,
+}
+
+/// A server's `tls` section, its files read when the configuration loads.
+#[derive(Clone, Debug)]
+pub struct TlsServer {
+    pub cert_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+    /// `client_ca_file`: clients must present a certificate signed by one of these.
+    pub client_ca_pem: Option<Vec<u8>>,
+}
+
+/// An exporter's TLS settings (present when it connects with TLS).
+#[derive(Clone, Debug, Default)]
+pub struct TlsClient {
+    /// `ca_file`: trust these instead of the system's roots.
+    pub ca_pem: Option<Vec<u8>>,
+    /// `cert_file` and `key_file`: a client certificate.
+    pub identity: Option<(Vec<u8>, Vec<u8>)>,
+    /// `server_name_override`.
+    pub server_name: Option<String>,
 }
 
 /// `extensions.bearertokenauth`.
@@ -210,6 +232,8 @@ pub struct OtlpExporter {
     pub retry: RetrySettings,
     pub queue_size: usize,
     pub num_consumers: usize,
+    /// Connect with TLS (the endpoint is then `https://`).
+    pub tls: Option<TlsClient>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -772,16 +796,49 @@ impl Reader<'_> {
             auth = self.string(&mut a, "authenticator");
             self.finish(&a, &["authenticator"]);
         }
-        if let Some((_, range, path)) = s.take("tls") {
-            self.error_at(range, &path, "TLS is not supported by this build; terminate TLS in front of it");
-        }
+        let tls = s.take("tls").and_then(|(node, range, path)| self.tls_server(node, range, &path));
         let known: &[&str] = if key == "grpc" {
             &["endpoint", "max_recv_msg_size_mib", "max_decompressed_size", "auth", "tls"]
         } else {
             &["endpoint", "max_request_body_size", "max_decompressed_size", "auth", "tls"]
         };
         self.finish(&s, known);
-        Some(ServerSettings { endpoint, max_request_size, max_decompressed_size, auth })
+        Some(ServerSettings { endpoint, max_request_size, max_decompressed_size, auth, tls })
+    }
+
+    /// Reads a file a TLS setting names, with an error at the setting when it cannot.
+    fn tls_file(&mut self, m: &mut Map<'_>, key: &str) -> Option<Vec<u8>> {
+        let at = m.entries.iter().find(|(k, ..)| *k == key).map(|e| e.2).unwrap_or_default();
+        let path = join(&m.path, key);
+        let file = self.string(m, key)?;
+        match std::fs::read(&file) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                self.error_at(at, &path, format!("cannot read `{file}`: {e}"));
+                None
+            }
+        }
+    }
+
+    /// A receiver's `tls`: `cert_file` and `key_file` (both needed), `client_ca_file`.
+    fn tls_server(&mut self, node: &Node, range: TextRange, path: &str) -> Option<Box<TlsServer>> {
+        let mut t = self.map(node, path, range)?;
+        let errors_before = self.errors.len();
+        let cert = self.tls_file(&mut t, "cert_file");
+        let key = self.tls_file(&mut t, "key_file");
+        let client_ca = self.tls_file(&mut t, "client_ca_file");
+        self.finish(&t, &["cert_file", "key_file", "client_ca_file"]);
+        let (Some(cert_pem), Some(key_pem)) = (cert, key) else {
+            if self.errors.len() == errors_before {
+                self.error_at(range, path, "a TLS server needs both `cert_file` and `key_file`");
+            }
+            return None;
+        };
+        let tls = TlsServer { cert_pem, key_pem, client_ca_pem: client_ca };
+        if let Err(e) = crate::tls::server_config(&tls, &[]) {
+            self.error_at(range, path, e);
+        }
+        Some(Box::new(tls))
     }
 
     fn otlp_receiver(&mut self, m: &mut Map<'_>) -> OtlpReceiver {
@@ -1049,29 +1106,22 @@ impl Reader<'_> {
             }
             self.finish(&q, &["enabled", "queue_size", "num_consumers"]);
         }
-        let mut insecure = false;
-        if let Some((node, range, tpath)) = m.take("tls")
-            && let Some(mut t) = self.map(node, &tpath, range)
-        {
-            insecure = self.bool(&mut t, "insecure").unwrap_or(false);
-            self.finish(&t, &["insecure"]);
-        }
-        let has_scheme = endpoint.contains("://");
-        if kind == "otlp" && !has_scheme && !insecure && !endpoint.is_empty() {
-            self.error_at(
-                at,
-                &join(path, "endpoint"),
-                "TLS is not supported by this build: set `tls: {insecure: true}` or an `http://` endpoint",
-            );
-        }
-        if endpoint.starts_with("https://") {
-            self.error_at(
-                at,
-                &join(path, "endpoint"),
-                "TLS is not supported by this build: use an `http://` endpoint",
-            );
-        }
-        let endpoint = if has_scheme { endpoint } else { format!("http://{endpoint}") };
+        // As the Collector: an endpoint without a scheme (gRPC) uses TLS unless `tls.insecure`;
+        // `http://` never does, `https://` always does.
+        let (insecure, client) = self.tls_client(m);
+        let tls = if endpoint.starts_with("https://") {
+            true
+        } else if endpoint.contains("://") {
+            false
+        } else {
+            kind == "otlp" && !insecure
+        };
+        let endpoint = match endpoint.split_once("://") {
+            Some((_, rest)) if tls => format!("https://{rest}"),
+            Some(_) => endpoint,
+            None if tls => format!("https://{endpoint}"),
+            None => format!("http://{endpoint}"),
+        };
         OtlpExporter {
             endpoint,
             compression,
@@ -1080,7 +1130,27 @@ impl Reader<'_> {
             retry,
             queue_size: queue_size.max(1),
             num_consumers: num_consumers.max(1),
+            tls: tls.then_some(client),
         }
+    }
+
+    /// An exporter's `tls`: whether it is `insecure`, and the client settings.
+    fn tls_client(&mut self, m: &mut Map<'_>) -> (bool, TlsClient) {
+        let mut client = TlsClient::default();
+        let Some((node, range, path)) = m.take("tls") else { return (false, client) };
+        let Some(mut t) = self.map(node, &path, range) else { return (false, client) };
+        let insecure = self.bool(&mut t, "insecure").unwrap_or(false);
+        client.ca_pem = self.tls_file(&mut t, "ca_file");
+        let cert = self.tls_file(&mut t, "cert_file");
+        let key = self.tls_file(&mut t, "key_file");
+        match (cert, key) {
+            (Some(c), Some(k)) => client.identity = Some((c, k)),
+            (None, None) => {}
+            _ => self.error_at(range, &path, "a client certificate needs both `cert_file` and `key_file`"),
+        }
+        client.server_name = self.string(&mut t, "server_name_override");
+        self.finish(&t, &["insecure", "ca_file", "cert_file", "key_file", "server_name_override"]);
+        (insecure, client)
     }
 
     fn routing(&mut self, m: &mut Map<'_>) -> RoutingSettings {

@@ -83,17 +83,24 @@ const NO_RETRY: RetrySettings = RetrySettings {
 pub fn start(id: &str, config: &Exporter, registry: &Registry) -> Result<Started, String> {
     let (target, queue, consumers, retry) = match config {
         Exporter::Otlp(s) => {
-            let channel = Channel::from_shared(s.endpoint.clone())
+            let mut endpoint = Channel::from_shared(s.endpoint.clone())
                 .map_err(|e| format!("exporters.{id}.endpoint: {e}"))?
-                .timeout(s.timeout)
-                .connect_lazy();
+                .timeout(s.timeout);
+            if let Some(tls) = &s.tls {
+                endpoint = endpoint
+                    .tls_config(crate::tls::grpc_client(tls))
+                    .map_err(|e| format!("exporters.{id}.tls: {e}"))?;
+            }
+            let channel = endpoint.connect_lazy();
             (Target::Grpc { channel, settings: s.clone() }, s.queue_size, s.num_consumers, s.retry)
         }
         Exporter::OtlpHttp(s) => {
-            let client = reqwest::Client::builder()
-                .timeout(s.timeout)
-                .build()
-                .map_err(|e| format!("exporters.{id}: {e}"))?;
+            let mut builder = reqwest::Client::builder().timeout(s.timeout);
+            if let Some(tls) = &s.tls {
+                builder =
+                    crate::tls::http_client(builder, tls).map_err(|e| format!("exporters.{id}.tls: {e}"))?;
+            }
+            let client = builder.build().map_err(|e| format!("exporters.{id}: {e}"))?;
             (Target::Http { client, settings: s.clone() }, s.queue_size, s.num_consumers, s.retry)
         }
         Exporter::File { path } => {

@@ -18,6 +18,7 @@ pub mod receiver;
 pub mod routing;
 pub mod signal;
 pub mod telemetry;
+pub mod tls;
 pub mod transform;
 
 use std::collections::BTreeMap;

@@ -217,7 +217,12 @@ pub async fn serve_grpc(
         };
     }
     let incoming = tokio_stream_listener(listener);
-    tonic::transport::Server::builder()
+    let mut server = tonic::transport::Server::builder();
+    if let Some(tls) = &settings.tls {
+        server =
+            server.tls_config(crate::tls::grpc_server(tls)).map_err(|e| format!("gRPC server TLS: {e}"))?;
+    }
+    server
         .add_service(service!(LogsServiceServer))
         .add_service(service!(TraceServiceServer))
         .add_service(service!(MetricsServiceServer))
@@ -412,7 +417,16 @@ pub async fn serve_http(
         .route(Signal::Profiles.http_path(), route(Signal::Profiles))
         .layer(DefaultBodyLimit::max(settings.max_request_size))
         .with_state(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| format!("HTTP server: {e}"))
+    let served = match &settings.tls {
+        Some(tls) => {
+            let config = crate::tls::server_config(tls, &[b"http/1.1"])?;
+            let listener =
+                crate::tls::TlsListener::new(listener, config).map_err(|e| format!("HTTP server: {e}"))?;
+            axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+        }
+        None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+    };
+    served.map_err(|e| format!("HTTP server: {e}"))
 }
 
 /// Binds a listener, with an error that names the endpoint.

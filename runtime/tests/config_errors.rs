@@ -49,8 +49,12 @@ fn runnable_fixtures_load() {
         if path.extension().is_none_or(|e| e != "yaml") {
             continue;
         }
-        let text = std::fs::read_to_string(&path)
-            .expect("readable")
+        let text = std::fs::read_to_string(&path).expect("readable");
+        // Fixtures that read files made by their own test (certificates) load there.
+        if text.contains("{{DIR}}") {
+            continue;
+        }
+        let text = text
             .replace("{{QUEUE}}", "10")
             .replace("{{MODULE}}", &module.display().to_string())
             .replace("{{MODE}}", "perf");
