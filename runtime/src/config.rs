@@ -1017,10 +1017,12 @@ impl Reader<'_> {
     fn filter(&mut self, m: &mut Map<'_>) -> FilterSettings {
         let error_mode = self.error_mode(m, "error_mode").unwrap_or_default();
         let mut conditions = BTreeMap::new();
+        // Resource conditions first: a dropped resource takes everything under it.
         for (key, signal, contexts) in [
-            ("traces", Signal::Traces, &["span", "spanevent"][..]),
-            ("metrics", Signal::Metrics, &["metric", "datapoint"][..]),
-            ("logs", Signal::Logs, &["log_record"][..]),
+            ("traces", Signal::Traces, &["resource", "span", "spanevent"][..]),
+            ("metrics", Signal::Metrics, &["resource", "metric", "datapoint"][..]),
+            ("logs", Signal::Logs, &["resource", "log_record"][..]),
+            ("profiles", Signal::Profiles, &["resource", "profile"][..]),
         ] {
             let Some((node, range, path)) = m.take(key) else { continue };
             let Some(mut s) = self.map(node, &path, range) else { continue };
@@ -1033,9 +1035,6 @@ impl Reader<'_> {
             }
             self.finish(&s, contexts);
             conditions.insert(signal, lists);
-        }
-        if let Some((_, range, path)) = m.take("profiles") {
-            self.error_at(range, &path, "filtering profiles is not supported by this runtime");
         }
         FilterSettings { error_mode, conditions }
     }

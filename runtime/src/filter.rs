@@ -1,5 +1,6 @@
 //! The filter processor: items for which any condition is true are dropped; resources and
-//! scopes left empty go too, and a metric whose data points were all dropped.
+//! scopes left empty go too, and a metric whose data points were all dropped. `resource`
+//! conditions run first and drop a resource with everything under it.
 
 use ottl_jit::exec::{Payload, visit};
 use ottl_jit::interp::{CBool, ErrorMode, StatementError};
@@ -178,7 +179,15 @@ pub fn remove(p: &mut Payload, context: ContextId, drop: &[bool]) {
             }
             r.resource_metrics.retain(|r| !r.scope_metrics.is_empty());
         }
-        Payload::Profiles(_) => {}
+        Payload::Profiles(r) => {
+            for rp in &mut r.resource_profiles {
+                for sp in &mut rp.scope_profiles {
+                    sp.profiles.retain(|_| keep());
+                }
+                rp.scope_profiles.retain(|s| !s.profiles.is_empty());
+            }
+            r.resource_profiles.retain(|r| !r.scope_profiles.is_empty());
+        }
     }
 }
 
@@ -194,5 +203,72 @@ fn retain_data_points(
         Some(Data::ExponentialHistogram(e)) => e.data_points.retain(|_| keep()),
         Some(Data::Summary(s)) => s.data_points.retain(|_| keep()),
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use opentelemetry_proto::tonic::collector::profiles::v1development::ExportProfilesServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
+    use opentelemetry_proto::tonic::profiles::v1development::{Profile, ResourceProfiles, ScopeProfiles};
+    use opentelemetry_proto::tonic::resource::v1::Resource;
+
+    use super::*;
+
+    fn process(exe: &str, periods: &[i64]) -> ResourceProfiles {
+        let attr = KeyValue {
+            key: "process.executable.name".into(),
+            value: Some(AnyValue { value: Some(any_value::Value::StringValue(exe.into())) }),
+            ..KeyValue::default()
+        };
+        ResourceProfiles {
+            resource: Some(Resource { attributes: vec![attr], ..Resource::default() }),
+            scope_profiles: vec![ScopeProfiles {
+                profiles: periods.iter().map(|&period| Profile { period, ..Profile::default() }).collect(),
+                ..ScopeProfiles::default()
+            }],
+            ..ResourceProfiles::default()
+        }
+    }
+
+    /// `profiles.resource` drops a process; `profiles.profile` drops profiles, and a resource
+    /// left without any goes too.
+    #[test]
+    fn profiles_by_resource_and_profile() {
+        let conditions = BTreeMap::from([(
+            Signal::Profiles,
+            vec![
+                (
+                    "resource".to_string(),
+                    vec![r#"attributes["process.executable.name"] == "noisy""#.to_string()],
+                ),
+                ("profile".to_string(), vec!["period > 1000".to_string()]),
+            ],
+        )]);
+        let filter =
+            Filter::compile(&FilterSettings { error_mode: ErrorMode::Propagate, conditions }).unwrap();
+        let mut p = Payload::Profiles(ExportProfilesServiceRequest {
+            resource_profiles: vec![
+                process("noisy", &[10]),
+                process("app", &[10, 5000]),
+                process("batch", &[5000]),
+            ],
+            dictionary: None,
+        });
+        let filtered = filter.apply(&mut p).unwrap();
+        let Payload::Profiles(r) = p else { unreachable!() };
+        let left: Vec<(String, Vec<i64>)> = r
+            .resource_profiles
+            .iter()
+            .map(|rp| {
+                let exe = rp.resource.as_ref().unwrap().attributes[0].value.as_ref().unwrap().value.clone();
+                let Some(any_value::Value::StringValue(exe)) = exe else { panic!() };
+                (exe, rp.scope_profiles.iter().flat_map(|s| &s.profiles).map(|p| p.period).collect())
+            })
+            .collect();
+        assert_eq!(left, [("app".to_string(), vec![10])]);
+        assert_eq!(filtered.dropped, 3, "one resource, then two profiles");
     }
 }

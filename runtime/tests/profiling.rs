@@ -2,7 +2,8 @@
 //! spin.c, built with frame pointers) on the eBPF path and on the `perf_event_open` path, and the
 //! child's functions must be among the top frames of what comes out: over OTLP/HTTP (bytes that
 //! round-trip through the opentelemetry-proto definitions), as OTLP/JSON lines, and as pprof
-//! files that `go tool pprof` opens. OTTL in the pipeline marks the child's resource.
+//! files that `go tool pprof` opens. OTTL in the pipeline marks the child's resource, and a
+//! filter drops a second child.
 //!
 //! Sampling every process needs root (or `CAP_PERFMON` and `CAP_BPF`). Without it these tests say why
 //! they skip; with `OTTL_REQUIRE_PROFILING=1` (set by .ci/run) skipping is a failure.
@@ -159,15 +160,25 @@ fn profile_spin(mode: &str) {
         let out = dir.to_string_lossy().into_owned();
         let cfg = config(
             "profiling.yaml",
-            &[("MODE", mode), ("CAPTURE", &capture), ("OUT", &out), ("EXE", "spin")],
+            &[
+                ("MODE", mode),
+                ("CAPTURE", &capture),
+                ("OUT", &out),
+                ("EXE", "spin"),
+                ("DROP", "spin_dropped"),
+            ],
         );
         let running = runtime::start(&cfg).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(running.sampler("profiling"), Some(mode), "the sampler asked for");
         // Longer than two report intervals: at least one report sees the child running.
+        // The same program under another name, which the filter drops.
+        let dropped = dir.join("spin_dropped");
+        std::fs::copy(&spin, &dropped).expect("copy spin");
         let mut child = std::process::Command::new(&spin).arg("2.5").spawn().expect("spawn spin");
+        let mut other = std::process::Command::new(&dropped).arg("2.5").spawn().expect("spawn spin_dropped");
         let pid = child.id();
-        let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().expect("spin runs");
-        assert!(status.success());
+        let status = tokio::task::spawn_blocking(move || (child.wait(), other.wait())).await.unwrap();
+        assert!(status.0.expect("spin runs").success() && status.1.expect("spin_dropped runs").success());
         running.shutdown(Duration::from_secs(20)).await.unwrap();
 
         // Over the wire: every body decodes, and encodes back to the same bytes.
@@ -225,6 +236,7 @@ fn profile_spin(mode: &str) {
             }
         }
         assert_eq!(marked.get("spin"), Some(&true), "{marked:?}");
+        assert!(!marked.contains_key("spin_dropped"), "the filter drops the other process: {marked:?}");
         assert!(marked.iter().any(|(exe, m)| exe != "spin" && !m), "other processes, unmarked: {marked:?}");
 
         check_pprof(&dir.join("pprof"));
