@@ -119,8 +119,15 @@ pub fn check_yaml(text: &str) -> Vec<Diagnostic> {
         Err(d) => return vec![d],
     };
     let mut out = Vec::new();
+    // A routing route on the `request` context is not OTTL: upstream reads it with a grammar
+    // of its own (`request["name"] == "value"`), which the runtime checks.
+    let is_request_route = |s: &YamlSnippet| {
+        s.component.split('/').next() == Some("routing")
+            && s.context.as_ref().is_some_and(|(c, _)| c == "request")
+    };
     let parsed: Vec<(Parsed, &YamlSnippet)> = snippets
         .iter()
+        .filter(|s| !is_request_route(s))
         .map(|s| {
             let (p, d) = parse(s.entry, &s.text);
             out.extend(d.into_iter().map(|d| d.map_ranges(|r| s.map_range(r))));
@@ -159,14 +166,13 @@ fn check_group(group: &[(Parsed, &YamlSnippet)]) -> Vec<Diagnostic> {
     let map = |d: Diagnostic, s: &YamlSnippet| d.map_ranges(|r| s.map_range(r));
     let mut out = Vec::new();
     let given = match &first.context {
-        Some((name, range)) => match ContextId::from_name(name) {
-            Some(c) => Some(c),
-            None if kind == "routing" && name == "request" => return out,
-            None => {
+        Some((name, range)) => {
+            let Some(c) = ContextId::from_name(name) else {
                 out.push(diag::unknown_context(name, *range));
                 return out;
-            }
-        },
+            };
+            Some(c)
+        }
         None if kind == "routing" => Some(ContextId::Resource),
         None => None,
     };

@@ -12,6 +12,7 @@ use ottl_jit::interp::ErrorMode;
 use ottl_syntax::TextRange;
 use ottl_syntax::yaml::{self as yaml_tree, Node};
 
+use crate::routing::RequestCondition;
 use crate::signal::Signal;
 
 /// One configuration error: where, which key, what.
@@ -98,6 +99,9 @@ pub struct ServerSettings {
     pub auth: Option<String>,
     /// Serve TLS with this certificate (`tls.cert_file`, `tls.key_file`).
     pub tls: Option<Box<TlsServer>>,
+    /// `include_metadata`: HTTP headers travel with the payload (for routing on `request`).
+    /// gRPC metadata always does, as the Collector's gRPC context carries it.
+    pub include_metadata: bool,
 }
 
 /// A server's `tls` section, its files read when the configuration loads.
@@ -273,6 +277,11 @@ pub struct Route {
 pub enum Selector {
     Condition(String),
     Statement(String),
+    /// A `request` route's condition, read by [`RequestCondition::parse`].
+    Request {
+        text: String,
+        condition: RequestCondition,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -797,13 +806,18 @@ impl Reader<'_> {
             self.finish(&a, &["authenticator"]);
         }
         let tls = s.take("tls").and_then(|(node, range, path)| self.tls_server(node, range, &path));
-        let known: &[&str] = if key == "grpc" {
-            &["endpoint", "max_recv_msg_size_mib", "max_decompressed_size", "auth", "tls"]
-        } else {
-            &["endpoint", "max_request_body_size", "max_decompressed_size", "auth", "tls"]
-        };
-        self.finish(&s, known);
-        Some(ServerSettings { endpoint, max_request_size, max_decompressed_size, auth, tls })
+        let include_metadata = self.bool(&mut s, "include_metadata").unwrap_or(false);
+        let size_key = if key == "grpc" { "max_recv_msg_size_mib" } else { "max_request_body_size" };
+        let known = ["endpoint", size_key, "max_decompressed_size", "auth", "tls", "include_metadata"];
+        self.finish(&s, &known);
+        Some(ServerSettings {
+            endpoint,
+            max_request_size,
+            max_decompressed_size,
+            auth,
+            tls,
+            include_metadata,
+        })
     }
 
     /// Reads a file a TLS setting names, with an error at the setting when it cannot.
@@ -1165,15 +1179,22 @@ impl Reader<'_> {
                 let statement = self.string(&mut r, "statement");
                 let pipelines = self.strings(&mut r, "pipelines");
                 self.finish(&r, &["context", "condition", "statement", "pipelines"]);
-                if context == "request" {
-                    self.error_at(
-                        key_range(item, "context"),
-                        &join(&rpath, "context"),
-                        "the `request` context is not supported by this runtime",
-                    );
-                    continue;
-                }
                 let selector = match (condition, statement) {
+                    (Some(c), None) if context == "request" => match RequestCondition::parse(&c) {
+                        Ok(condition) => Selector::Request { text: c, condition },
+                        Err(e) => {
+                            self.error_at(key_range(item, "condition"), &join(&rpath, "condition"), e);
+                            continue;
+                        }
+                    },
+                    (_, Some(_)) if context == "request" => {
+                        self.error_at(
+                            key_range(item, "statement"),
+                            &join(&rpath, "statement"),
+                            "the `request` context requires a `condition` (upstream's request grammar has no statements)",
+                        );
+                        continue;
+                    }
                     (Some(c), None) => Selector::Condition(c),
                     (None, Some(s)) => Selector::Statement(s),
                     _ => {

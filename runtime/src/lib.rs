@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
-use crate::config::{Config, Connector, Exporter, Extension, Processor, Receiver};
+use crate::config::{Config, Connector, Exporter, Extension, Processor, Receiver, Selector};
 use crate::pipeline::{Inlet, MemoryLimiter, Pipeline, PipelineCounters, Sink, Stage};
 use crate::routing::Router;
 use crate::signal::Signal;
@@ -259,6 +259,11 @@ async fn bind_receivers(
 ) -> Result<(Vec<Endpoint>, Addresses), String> {
     let mut listeners = Vec::new();
     let mut addresses = BTreeMap::new();
+    let reads_request = config.connectors.values().any(|c| match c {
+        Connector::Routing(r) => {
+            r.table.iter().any(|route| matches!(route.selector, Selector::Request { .. }))
+        }
+    });
     for (id, r) in &config.receivers {
         let Receiver::Otlp(r) = r else { continue };
         let per_signal = Signal::ALL.map(|s| inlets_of(config, inlets, id, s));
@@ -271,7 +276,11 @@ async fn bind_receivers(
                 Extension::BearerToken { token } => Some(token.clone()),
                 Extension::Admin { .. } => None,
             });
-            let consumers = Arc::new(receiver::Consumers::new(id, per_signal.clone(), token, registry));
+            // The Collector's gRPC context always carries the request's metadata; HTTP headers
+            // only with `include_metadata`.
+            let keep_metadata = reads_request && (protocol == "grpc" || settings.include_metadata);
+            let consumers =
+                Arc::new(receiver::Consumers::new(id, per_signal.clone(), token, keep_metadata, registry));
             let key = format!("receivers.{id}.protocols.{protocol}.endpoint");
             let (listener, addr) = receiver::bind(&key, &settings.endpoint).await?;
             addresses.insert((id.clone(), protocol.to_string()), addr);

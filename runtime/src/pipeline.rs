@@ -44,11 +44,34 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// A payload and who waits for the pipeline's answer.
+/// A payload, who waits for the pipeline's answer, and the metadata of the request it came in.
 #[derive(Debug)]
 pub struct Message {
     pub payload: Payload,
     pub ack: Option<oneshot::Sender<Result<(), Refusal>>>,
+    pub request: Option<Arc<RequestMetadata>>,
+}
+
+/// The metadata of the request a payload came in: gRPC metadata, or HTTP headers when the
+/// receiver has `include_metadata` (what the routing connector's `request` context reads).
+/// Keys are lowercase; a key sent several times has several entries. Like the Collector's
+/// request context, it travels with the payload through processors and connectors until a
+/// `batch` processor, whose batches belong to no single request.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RequestMetadata(Vec<(String, String)>);
+
+impl RequestMetadata {
+    pub fn new(mut entries: Vec<(String, String)>) -> RequestMetadata {
+        for (k, _) in &mut entries {
+            k.make_ascii_lowercase();
+        }
+        RequestMetadata(entries)
+    }
+
+    /// The values sent under `key` (any case).
+    pub fn get<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> {
+        self.0.iter().filter(move |(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+    }
 }
 
 /// The sending side of a pipeline.
@@ -56,7 +79,11 @@ pub type Inlet = mpsc::Sender<Message>;
 
 /// Hands a payload to every pipeline of `inlets` (a receiver's fan-out): all of them take it
 /// or none does, and the answer is the first refusal of any of them.
-pub async fn consume(inlets: &[Inlet], payload: Payload) -> Result<(), Refusal> {
+pub async fn consume(
+    inlets: &[Inlet],
+    payload: Payload,
+    request: Option<Arc<RequestMetadata>>,
+) -> Result<(), Refusal> {
     let mut permits = Vec::with_capacity(inlets.len());
     for inlet in inlets {
         match inlet.try_reserve() {
@@ -72,7 +99,7 @@ pub async fn consume(inlets: &[Inlet], payload: Payload) -> Result<(), Refusal> 
         let p = if i == last { payload.take() } else { payload.clone() };
         let Some(p) = p else { break };
         let (tx, rx) = oneshot::channel();
-        permit.send(Message { payload: p, ack: Some(tx) });
+        permit.send(Message { payload: p, ack: Some(tx), request: request.clone() });
         answers.push(rx);
     }
     for rx in answers {
@@ -270,8 +297,8 @@ impl Pipeline {
                     },
                     None => rx.recv().await,
                 };
-                let Some(Message { payload, ack }) = message else { break };
-                let answer = self.push(0, payload).await;
+                let Some(Message { payload, ack, request }) = message else { break };
+                let answer = self.push(0, payload, request).await;
                 if let Some(ack) = ack {
                     let _ = ack.send(answer);
                 } else if let Err(e) = answer {
@@ -306,7 +333,7 @@ impl Pipeline {
                 _ => None,
             };
             if let Some(p) = due
-                && let Err(e) = self.push(i + 1, p).await
+                && let Err(e) = self.push(i + 1, p, None).await
             {
                 self.log.error(e);
             }
@@ -315,9 +342,16 @@ impl Pipeline {
 
     /// Runs `p` through the stages from `start`. The answer is about `p` itself: what happens
     /// to the batches it completes is logged, not returned.
-    async fn push(&mut self, start: usize, p: Payload) -> Result<(), Refusal> {
+    async fn push(
+        &mut self,
+        start: usize,
+        p: Payload,
+        request: Option<Arc<RequestMetadata>>,
+    ) -> Result<(), Refusal> {
         let mut work = VecDeque::from([(start, p, true)]);
         while let Some((mut i, mut p, own)) = work.pop_front() {
+            // A batch a stage completed carries no request's metadata.
+            let request = if own { request.clone() } else { None };
             let mut outcome = Ok(true);
             while i < self.stages.len() {
                 outcome = self.stage(i, &mut p, &mut work);
@@ -327,7 +361,7 @@ impl Pipeline {
                 i += 1;
             }
             match outcome {
-                Ok(true) => self.emit(p).await,
+                Ok(true) => self.emit(p, request).await,
                 Ok(false) => {}
                 Err(e) if own => return Err(e),
                 Err(e) => self.log.error(e),
@@ -389,7 +423,7 @@ impl Pipeline {
     }
 
     /// Sends a payload on to every sink (copies for all but the last).
-    async fn emit(&mut self, p: Payload) {
+    async fn emit(&mut self, p: Payload, request: Option<Arc<RequestMetadata>>) {
         if signal::is_empty(&p) {
             return;
         }
@@ -406,7 +440,7 @@ impl Pipeline {
                 Sink::Routing { id, router, targets } => {
                     let log = &self.log;
                     let mut warn = |e: &StatementError| log.error(format_args!("connectors.{id}: {e}"));
-                    let parts = match router.route(payload, &mut warn) {
+                    let parts = match router.route(payload, request.as_deref(), &mut warn) {
                         Ok(parts) => parts,
                         Err(e) => {
                             self.log.error(format_args!("connectors.{id}: {e}"));
@@ -422,7 +456,10 @@ impl Pipeline {
                                 break;
                             };
                             if let Some((_, inlet)) = targets.iter().find(|(t, _)| t == pid)
-                                && inlet.send(Message { payload: data, ack: None }).await.is_err()
+                                && inlet
+                                    .send(Message { payload: data, ack: None, request: request.clone() })
+                                    .await
+                                    .is_err()
                             {
                                 self.log.error(format_args!("connectors.{id}: pipeline {pid} has stopped"));
                             }

@@ -35,7 +35,7 @@ use prost::Message as _;
 use tonic::codec::CompressionEncoding;
 
 use crate::config::ServerSettings;
-use crate::pipeline::{Inlet, Refusal, consume};
+use crate::pipeline::{Inlet, Refusal, RequestMetadata, consume};
 use crate::signal::{self, Signal};
 use crate::telemetry::{Counter, Registry};
 
@@ -48,6 +48,9 @@ pub struct Consumers {
     refused: [[Arc<Counter>; 4]; 2],
     malformed: [Arc<Counter>; 2],
     token: Option<String>,
+    /// Whether each request's metadata travels with its payload: only when a routing
+    /// connector reads it, so other configurations copy no headers.
+    keep_metadata: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -61,7 +64,13 @@ fn index(signal: Signal) -> usize {
 }
 
 impl Consumers {
-    pub fn new(id: &str, inlets: [Vec<Inlet>; 4], token: Option<String>, registry: &Registry) -> Consumers {
+    pub fn new(
+        id: &str,
+        inlets: [Vec<Inlet>; 4],
+        token: Option<String>,
+        keep_metadata: bool,
+        registry: &Registry,
+    ) -> Consumers {
         let counters = |name, help, transport| {
             Signal::ALL.map(|s| {
                 registry.counter(
@@ -92,6 +101,7 @@ impl Consumers {
                 )
             }),
             token,
+            keep_metadata,
         }
     }
 
@@ -100,10 +110,15 @@ impl Consumers {
         value.and_then(|v| v.strip_prefix(b"Bearer ")).is_some_and(|v| v == token.as_bytes())
     }
 
-    async fn accept(&self, transport: Transport, payload: Payload) -> Result<(), Refusal> {
+    async fn accept(
+        &self,
+        transport: Transport,
+        payload: Payload,
+        request: Option<Arc<RequestMetadata>>,
+    ) -> Result<(), Refusal> {
         let signal = signal::signal_of(&payload);
         let n = signal::items(&payload) as u64;
-        let result = consume(&self.inlets[index(signal)], payload).await;
+        let result = consume(&self.inlets[index(signal)], payload, request).await;
         let t = transport as usize;
         match &result {
             Ok(()) => self.accepted[t][index(signal)].add(n),
@@ -142,6 +157,18 @@ impl Grpc {
         if !self.0.authorized(auth) {
             return Err(tonic::Status::unauthenticated("missing or invalid bearer token"));
         }
+        let metadata = self.0.keep_metadata.then(|| {
+            let entries = request.metadata().iter().filter_map(|entry| match entry {
+                tonic::metadata::KeyAndValueRef::Ascii(k, v) => {
+                    Some((k.as_str().to_string(), v.to_str().ok()?.to_string()))
+                }
+                tonic::metadata::KeyAndValueRef::Binary(k, v) => {
+                    let v = v.to_bytes().ok()?;
+                    Some((k.as_str().to_string(), String::from_utf8_lossy(&v).into_owned()))
+                }
+            });
+            Arc::new(RequestMetadata::new(entries.collect()))
+        });
         let payload = wrap(request.into_inner());
         if !self.0.has(signal::signal_of(&payload)) {
             return Err(tonic::Status::unimplemented(format!(
@@ -150,7 +177,7 @@ impl Grpc {
                 signal::signal_of(&payload).name()
             )));
         }
-        self.0.accept(Transport::Grpc, payload).await.map_err(|r| grpc_status(&r))
+        self.0.accept(Transport::Grpc, payload, metadata).await.map_err(|r| grpc_status(&r))
     }
 }
 
@@ -371,7 +398,12 @@ async fn handle(state: &Http, signal: Signal, headers: &HeaderMap, body: &Bytes)
             return fail(StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, message);
         }
     };
-    match c.accept(Transport::Http, payload).await {
+    let metadata = c.keep_metadata.then(|| {
+        let entries =
+            headers.iter().filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())));
+        Arc::new(RequestMetadata::new(entries.collect()))
+    });
+    match c.accept(Transport::Http, payload, metadata).await {
         Ok(()) => {
             let (content_type, body) = match kind {
                 Body::Protobuf => ("application/x-protobuf", Vec::new()),

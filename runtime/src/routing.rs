@@ -2,7 +2,9 @@
 //! left: the items (resources, spans, metrics, data points or log records, per the route's
 //! context) for which the route's condition is true go to its pipelines and leave the payload;
 //! what no route took goes to the default pipelines. So an item is routed once, and one table
-//! may mix contexts ("low severity logs to cheap storage, the rest by service").
+//! may mix contexts ("low severity logs to cheap storage, the rest by service"). A `request`
+//! route compares one header of the request the payload came in and, when it matches, takes
+//! everything left.
 
 use ottl_jit::exec::{Payload, visit};
 use ottl_jit::interp::{CBool, CStatement, ErrorMode, StatementError};
@@ -13,21 +15,83 @@ use ottl_types::paths::PathMode;
 
 use crate::config::{RoutingSettings, Selector};
 use crate::filter::remove;
+use crate::pipeline::RequestMetadata;
 use crate::signal::{is_empty, signal_of};
 
-/// What selects a route: a condition, or a statement whose editor runs on what it takes.
+/// What selects a route: a condition, or a statement whose editor runs on what it takes, on
+/// the items of a context; or a comparison of the request's metadata.
 #[derive(Debug)]
 enum Select {
-    Condition(CBool),
-    Statement(CStatement),
+    Condition(ContextId, CBool),
+    Statement(ContextId, CStatement),
+    Request(RequestCondition),
 }
 
 #[derive(Debug)]
 struct Route {
     text: String,
-    context: ContextId,
     select: Select,
     pipelines: Vec<String>,
+}
+
+/// A `request` route's condition, which upstream reads with a grammar of its own (not OTTL):
+/// exactly `request["<name>"] == "<value>"` or `!=`. It holds when any value sent under the
+/// name (case-insensitively) compares as asked; a request without the name never matches,
+/// not even `!=`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestCondition {
+    name: String,
+    value: String,
+    equal: bool,
+}
+
+impl RequestCondition {
+    /// Reads a condition as upstream's routing connector does, with its error messages.
+    pub fn parse(condition: &str) -> Result<RequestCondition, String> {
+        if condition.is_empty() {
+            return Err("condition is empty".into());
+        }
+        // Upstream looks for `==|!=` (leftmost, not overlapping) and wants exactly one.
+        let bytes = condition.as_bytes();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i + 1 < bytes.len() && found.len() < 2 {
+            if matches!(bytes[i], b'=' | b'!') && bytes[i + 1] == b'=' {
+                found.push(&condition[i..i + 2]);
+                i += 2;
+            } else {
+                i += 1;
+            }
+        }
+        let comparator = match found[..] {
+            [] => return Err("condition does not contain a valid comparator".into()),
+            [c] => c,
+            _ => return Err("condition contains multiple comparators".into()),
+        };
+        let parts: Vec<&str> = condition.split(comparator).map(str::trim).collect();
+        if parts.len() > 2 {
+            return Err("condition contains multiple comparators".into());
+        }
+        let (field, value) = (parts[0], parts[1]);
+        // Upstream matches `request\[".*"\]` and `".*"` anywhere in each side, line by line.
+        let field_ok =
+            field.split('\n').any(|l| l.find("request[\"").is_some_and(|i| l[i + 9..].contains("\"]")));
+        if !field_ok {
+            return Err(r#"condition must have format 'request["<name>"] <comparator> <value>'"#.into());
+        }
+        if !value.split('\n').any(|l| l.matches('"').count() >= 2) {
+            return Err(r#"condition must have format 'request["<name>"] <comparator> "<value>"'"#.into());
+        }
+        let name = field.strip_prefix("request[\"").unwrap_or(field);
+        let name = name.strip_suffix("\"]").unwrap_or(name);
+        let v = value.strip_prefix('"').unwrap_or(value);
+        let v = v.strip_suffix('"').unwrap_or(v);
+        Ok(RequestCondition { name: name.to_string(), value: v.to_string(), equal: comparator == "==" })
+    }
+
+    fn matches(&self, request: &RequestMetadata) -> bool {
+        request.get(&self.name).any(|v| (v == self.value) == self.equal)
+    }
 }
 
 /// A compiled routing table.
@@ -57,19 +121,23 @@ impl Router {
                 "metric" => ContextId::Metric,
                 "datapoint" => ContextId::DataPoint,
                 "log" => ContextId::Log,
+                "request" => ContextId::Resource, // not read: request routes read no items
                 other => return Err(format!("{}: routing on the `{other}` context is not supported", r.key)),
             };
             let env = Env { context, mode: PathMode::Unprefixed, component: Component::Routing };
             let key = |e| format!("{}: {e}", r.key);
             let (text, select) = match &r.selector {
-                Selector::Condition(c) => {
-                    (c, Select::Condition(ottl_jit::exec::compile_condition(env, c).map_err(key)?))
-                }
-                Selector::Statement(s) => {
-                    (s, Select::Statement(ottl_jit::exec::compile_statement(env, s).map_err(key)?))
-                }
+                Selector::Condition(c) => (
+                    c.clone(),
+                    Select::Condition(context, ottl_jit::exec::compile_condition(env, c).map_err(key)?),
+                ),
+                Selector::Statement(s) => (
+                    s.clone(),
+                    Select::Statement(context, ottl_jit::exec::compile_statement(env, s).map_err(key)?),
+                ),
+                Selector::Request { text, condition } => (text.clone(), Select::Request(condition.clone())),
             };
-            routes.push(Route { text: text.clone(), context, select, pipelines: r.pipelines.clone() });
+            routes.push(Route { text, select, pipelines: r.pipelines.clone() });
         }
         Ok(Router { error_mode: s.error_mode, routes, default_pipelines: s.default_pipelines.clone() })
     }
@@ -86,10 +154,12 @@ impl Router {
     }
 
     /// Splits the payload: `(pipeline ids, part)` for every route that took items, then the
-    /// default pipelines with the rest. Under `propagate` a failing condition fails the payload.
+    /// default pipelines with the rest. `request` is the metadata of the request the payload
+    /// came in, when it is known. Under `propagate` a failing condition fails the payload.
     pub fn route(
         &self,
         mut rest: Payload,
+        request: Option<&RequestMetadata>,
         warn: &mut dyn FnMut(&StatementError),
     ) -> Result<Vec<(&[String], Payload)>, StatementError> {
         let mut out = Vec::new();
@@ -98,16 +168,26 @@ impl Router {
             if is_empty(&rest) {
                 break;
             }
+            let context = match &route.select {
+                Select::Condition(c, _) | Select::Statement(c, _) => *c,
+                Select::Request(condition) => {
+                    if request.is_some_and(|r| condition.matches(r)) {
+                        let empty = signal_of(&rest).empty();
+                        out.push((route.pipelines.as_slice(), std::mem::replace(&mut rest, empty)));
+                    }
+                    continue;
+                }
+            };
             let mut answers = Vec::new();
             let mut decide = |rec: &mut Record<'_>| {
                 answers.push(self.answer(route, rec, warn)?);
                 Ok(())
             };
-            visit(&mut rest, route.context, &mut decide)?;
-            if let Some(taken) = take(&mut rest, route.context, &answers, Answer::Take) {
+            visit(&mut rest, context, &mut decide)?;
+            if let Some(taken) = take(&mut rest, context, &answers, Answer::Take) {
                 out.push((route.pipelines.as_slice(), taken));
             }
-            if let Some(f) = take(&mut rest, route.context, &answers, Answer::Failed) {
+            if let Some(f) = take(&mut rest, context, &answers, Answer::Failed) {
                 match &mut failed {
                     Some(all) => crate::signal::append(all, f),
                     None => failed = Some(f),
@@ -130,8 +210,9 @@ impl Router {
         warn: &mut dyn FnMut(&StatementError),
     ) -> Result<Answer, StatementError> {
         let taken = match &route.select {
-            Select::Condition(c) => c.eval(rec),
-            Select::Statement(s) => s.execute(rec),
+            Select::Condition(_, c) => c.eval(rec),
+            Select::Statement(_, s) => s.execute(rec),
+            Select::Request(_) => Ok(false),
         };
         match taken {
             Ok(true) => Ok(Answer::Take),

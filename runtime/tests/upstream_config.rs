@@ -110,3 +110,72 @@ async fn readme_sections_run_unchanged() {
     assert!(!s.contains("dropped by keep_keys"), "keep_keys ran");
     assert!(s.contains("db.call") && !s.contains("grpc.call"), "the grpc event was filtered: {s}");
 }
+
+/// The routing README's tenant example: low severity logs go to cheap storage whoever sent them;
+/// the rest go by the `X-Tenant` of the request they came in — gRPC metadata, or HTTP headers on
+/// a receiver with `include_metadata` — and, with no default pipelines, nowhere without one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readme_routing_by_tenant() {
+    use prost::Message as _;
+
+    let out = out_dir("tenant");
+    let rt = runtime::start(&config("upstream_routing_tenant.yaml", &[("OUT", &out.display().to_string())]))
+        .await
+        .expect("the README configuration starts");
+    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    let http = format!("http://{}/v1/logs", rt.address("otlp", "http").expect("http"));
+    let plain = format!("http://{}/v1/logs", rt.address("otlp/plain", "http").expect("http"));
+    let request = |who: &str| ExportLogsServiceRequest {
+        resource_logs: vec![service(
+            who,
+            vec![log(9, &format!("{who}-info")), log(17, &format!("{who}-error"))],
+        )],
+    };
+
+    let mut client = LogsServiceClient::connect(grpc).await.expect("connects");
+    for (tenant, who) in [(Some("acme"), "grpc-acme"), (Some("other"), "grpc-other"), (None, "grpc-none")] {
+        let mut r = tonic::Request::new(request(who));
+        if let Some(t) = tenant {
+            r.metadata_mut().insert("x-tenant", t.parse().unwrap());
+        }
+        client.export(r).await.expect("accepted");
+    }
+    let http_client = reqwest::Client::new();
+    for (url, who) in [(&http, "http-ecorp"), (&plain, "plain-ecorp")] {
+        let status = http_client
+            .post(url.as_str())
+            .header("content-type", "application/x-protobuf")
+            .header("X-Tenant", "ecorp")
+            .body(request(who).encode_to_vec())
+            .send()
+            .await
+            .expect("sent")
+            .status();
+        assert_eq!(status, 200, "{who}");
+    }
+    rt.shutdown(Duration::from_secs(10)).await.expect("stops");
+
+    let bodies = |file: &str| -> Vec<String> {
+        let path = out.join(file);
+        if !path.exists() {
+            return Vec::new();
+        }
+        let mut b: Vec<String> = file_items(&path, "logs")
+            .iter()
+            .map(|i| {
+                let at = i.find("\"body\":{\"stringValue\":\"").expect("a string body") + 23;
+                i[at..].split('"').next().unwrap_or_default().to_string()
+            })
+            .collect();
+        b.sort();
+        b
+    };
+    let cheap: Vec<String> = ["grpc-acme", "grpc-none", "grpc-other", "http-ecorp", "plain-ecorp"]
+        .iter()
+        .map(|w| format!("{w}-info"))
+        .collect();
+    assert_eq!(bodies("cheap.log"), cheap);
+    assert_eq!(bodies("acme.log"), ["grpc-acme-error"]);
+    // `plain` has no `include_metadata`: its request's headers are not known, as in the Collector.
+    assert_eq!(bodies("ecorp.log"), ["http-ecorp-error"]);
+}

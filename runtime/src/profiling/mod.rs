@@ -293,7 +293,7 @@ impl Reporter {
         counts.clear();
         let profiles = request.resource_profiles.len() as u64;
         let payload = ottl_jit::exec::Payload::Profiles(request);
-        match self.runtime.block_on(pipeline::consume(&self.inlets, payload)) {
+        match self.runtime.block_on(pipeline::consume(&self.inlets, payload, None)) {
             Ok(()) => self.counters.accepted.add(profiles),
             Err(Refusal::Closed) => {}
             Err(e) => {
