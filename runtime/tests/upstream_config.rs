@@ -24,6 +24,23 @@ fn log(severity: i32, body: &str) -> LogRecord {
     }
 }
 
+/// The string bodies of the log records a file exporter wrote, sorted (none when it wrote
+/// no file).
+fn bodies(path: &std::path::Path) -> Vec<String> {
+    if !path.exists() {
+        return Vec::new();
+    }
+    let mut bodies: Vec<String> = file_items(path, "logs")
+        .iter()
+        .map(|i| {
+            let at = i.find("\"body\":{\"stringValue\":\"").expect("a string body") + 23;
+            i[at..].split('"').next().unwrap_or_default().to_string()
+        })
+        .collect();
+    bodies.sort();
+    bodies
+}
+
 fn service(name: &str, records: Vec<LogRecord>) -> ResourceLogs {
     ResourceLogs {
         resource: Some(Resource { attributes: vec![kv("service.name", name)], ..Resource::default() }),
@@ -84,18 +101,7 @@ async fn readme_sections_run_unchanged() {
     TraceServiceClient::connect(grpc).await.expect("connects").export(traces).await.expect("accepted");
     rt.shutdown(Duration::from_secs(10)).await.expect("stops");
 
-    let bodies = |file: &str| -> Vec<String> {
-        let items = file_items(&out.join(file), "logs");
-        let mut routes: Vec<String> = items
-            .iter()
-            .map(|i| {
-                let at = i.find("\"body\":{\"stringValue\":\"").expect("a string body") + 23;
-                i[at..].split('"').next().unwrap_or_default().to_string()
-            })
-            .collect();
-        routes.sort();
-        routes
-    };
+    let bodies = |file: &str| bodies(&out.join(file));
     // The transform's `set(log.body, log.attributes["http.route"])` ran before routing.
     assert_eq!(bodies("cheap.jsonl"), ["/route/s1-info", "/route/s2-debug"]);
     assert_eq!(bodies("service1.jsonl"), ["/route/s1-error"]);
@@ -155,21 +161,7 @@ async fn readme_routing_by_tenant() {
     }
     rt.shutdown(Duration::from_secs(10)).await.expect("stops");
 
-    let bodies = |file: &str| -> Vec<String> {
-        let path = out.join(file);
-        if !path.exists() {
-            return Vec::new();
-        }
-        let mut b: Vec<String> = file_items(&path, "logs")
-            .iter()
-            .map(|i| {
-                let at = i.find("\"body\":{\"stringValue\":\"").expect("a string body") + 23;
-                i[at..].split('"').next().unwrap_or_default().to_string()
-            })
-            .collect();
-        b.sort();
-        b
-    };
+    let bodies = |file: &str| bodies(&out.join(file));
     let cheap: Vec<String> = ["grpc-acme", "grpc-none", "grpc-other", "http-ecorp", "plain-ecorp"]
         .iter()
         .map(|w| format!("{w}-info"))
