@@ -44,6 +44,10 @@ enum Command {
     },
     /// Check `.ottl` files and Collector YAML configurations and report every problem found.
     Check {
+        /// The context of `.ottl` files that have no `# context:` line (a transform group's
+        /// `context:`); YAML files name their own contexts.
+        #[arg(long)]
+        context: Option<String>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
         #[arg(required = true)]
@@ -95,7 +99,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Parse { kind, json, text } => parse(kind, json, &text),
         Command::Fmt { check, files } => fmt(check, &files),
-        Command::Check { format, files } => check(format, &files),
+        Command::Check { context, format, files } => check(context.as_deref(), format, &files),
         Command::Transform(args) => crate::exec::transform(&args),
         Command::Eval(args) => crate::exec::eval(&args),
         Command::Bench(args) => crate::bench::run(&args),
@@ -194,7 +198,15 @@ fn is_yaml(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
-fn check(format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
+fn check(context: Option<&str>, format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
+    if let Some(c) = context
+        && ottl_types::context::ContextId::from_name(c).is_none()
+    {
+        return Err(format!(
+            "unknown context `{c}` (one of: {})",
+            ottl_types::context::ContextId::ALL.map(ottl_types::context::ContextId::name).join(", ")
+        ));
+    }
     let mut errors = 0usize;
     let mut json_out = Vec::new();
     for path in files {
@@ -203,7 +215,11 @@ fn check(format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
         let diagnostics = if is_yaml(path) {
             ottl_types::source::check_yaml(&text)
         } else {
-            ottl_types::source::check_ottl_file(&source::split(&text))
+            let mut file = source::split(&text);
+            if file.context.is_none() {
+                file.context = context.map(|c| (c.to_string(), ottl_syntax::TextRange::empty(0)));
+            }
+            ottl_types::source::check_ottl_file(&file)
         };
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         match format {

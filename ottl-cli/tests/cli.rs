@@ -116,6 +116,25 @@ fn check_reports_every_error_of_a_file_with_lines() {
     assert_eq!(rows[0]["severity"], "error");
 }
 
+/// `--context` gives `.ottl` files without a `# context:` line their context; a file's own
+/// line still wins.
+#[test]
+fn check_context_flag() {
+    // A span path: clean as a span statement, unknown in the log context.
+    let bare = scratch("bare.ottl", "set(attributes[\"x\"], name)\n");
+    let headed = scratch("headed.ottl", "# context: span\nset(attributes[\"x\"], name)\n");
+    let (bare, headed) = (bare.to_str().expect("utf-8"), headed.to_str().expect("utf-8"));
+    assert_eq!(ottl(&["check", "--context", "span", bare], None).status.code(), Some(0));
+    let log = ottl(&["check", "--context", "log", "--format", "json", bare], None);
+    assert_eq!(log.status.code(), Some(1));
+    let rows: serde_json::Value = serde_json::from_slice(&log.stdout).expect("JSON");
+    assert_eq!((rows[0]["line"].as_u64(), rows[0]["column"].as_u64()), (Some(1), Some(22)), "{rows}");
+    assert_eq!(ottl(&["check", "--context", "log", headed], None).status.code(), Some(0));
+    let bad = ottl(&["check", "--context", "logs", bare], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("unknown context `logs`"), "{}", text(&bad.stderr));
+}
+
 #[test]
 fn check_points_into_yaml() {
     let yaml = "processors:\n  transform:\n    log_statements:\n      - 'set(attributes[\"a\"], 1-1)'\n";

@@ -375,8 +375,23 @@ impl Checker {
             self.diags.push(diag::invalid_literal_value(range, msg));
             return;
         }
-        if (sig.name, param) == ("Time", "format") && s.is_empty() {
+        if matches!((sig.name, param), ("Time" | "FormatTime", "format")) && s.is_empty() {
             self.diags.push(diag::invalid_literal_value(range, "format cannot be nil".to_string()));
+            return;
+        }
+        if matches!((sig.name, param), ("replace_match" | "replace_all_matches", "pattern"))
+            && crate::glob::compile(s).is_none()
+        {
+            let msg = format!("`{s}` is not a valid glob pattern: a `[` or `{{` is never closed");
+            self.diags.push(diag::invalid_literal_value(range, msg));
+            return;
+        }
+        if sig.name == "ParseCSV"
+            && matches!(param, "delimiter" | "header_delimiter")
+            && s.chars().count() != 1
+        {
+            let msg = format!("invalid arguments: {param} must be a single character");
+            self.diags.push(diag::invalid_literal_value(range, msg));
             return;
         }
         if (sig.name, param) == ("Time", "location")

@@ -11,6 +11,7 @@ pub mod complete;
 pub mod context;
 mod diagnostics;
 pub mod functions;
+pub mod glob;
 pub mod grok;
 pub mod hir;
 pub mod infer;

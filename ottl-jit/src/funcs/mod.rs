@@ -28,7 +28,6 @@ mod flatten;
 mod fnv;
 mod format;
 mod format_time;
-pub(crate) mod glob;
 mod has_attr_on_datapoint;
 mod hashes;
 mod hex;

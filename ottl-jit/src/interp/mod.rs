@@ -151,7 +151,7 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
     if matches!(c.sig.name, "replace_match" | "replace_all_matches")
         && let Some(CArg::Str(glob)) = args.get(1)
     {
-        let re = funcs::glob::compile(glob)
+        let re = ottl_types::glob::compile(glob)
             .ok_or_else(|| Unsupported(format!("invalid glob pattern {glob:?} for {}", c.sig.name)))?;
         args[1] = CArg::Regex(Arc::new(re));
     }

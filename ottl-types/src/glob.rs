@@ -1,4 +1,5 @@
-//! Glob patterns for `replace_match` and `replace_all_matches`, with `gobwas/glob` syntax and no
+//! Glob patterns for `replace_match` and `replace_all_matches` (upstream compiles them with
+//! `gobwas/glob` when it builds the function), with its syntax and no
 //! separators (`*` also matches `/`): `*`, `?`, `[abc]`, `[!a-z]`, `{a,b}` and `\` escapes. A
 //! pattern compiles once, to an anchored regular expression.
 
