@@ -5,7 +5,6 @@
 
 use std::ffi::c_void;
 
-use opentelemetry_proto::tonic::common::v1::KeyValue;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::interp::{CBool, CKey, CPath, CStatement, Error, Outcome, StatementError};
@@ -238,6 +237,8 @@ pub(super) struct Rename {
     field: Field,
     src: std::sync::Arc<str>,
     dst: std::sync::Arc<str>,
+    /// `src == dst`: `set(a, a)` then `delete_key(a)` only deletes.
+    same: bool,
 }
 
 impl Rename {
@@ -280,28 +281,55 @@ impl Rename {
             return None;
         }
         let (dst, src) = (single(target)?, single(source)?);
-        (delete.lit_str(1) == &*src).then_some(Rename { first, field, src, dst })
+        let same = src == dst;
+        (delete.lit_str(1) == &*src).then_some(Rename { first, field, src, dst, same })
     }
 }
 
 /// Runs a fused [`Rename`]: what `set` then `delete_key` leave, without copying the value.
+/// One pass over the map finds both keys.
 pub(super) unsafe extern "C" fn rename(frame: *mut Frame<'_>, rename: *const Rename) {
     // SAFETY: native code passes its frame and a `Rename` the compiled group owns.
     let (frame, r) = unsafe { (&mut *frame, &*rename) };
     let Some(map) = frame.record().map_mut(r.field) else { return };
-    let Some(at) = map.iter().position(|kv| kv.key == *r.src) else { return };
-    // `set` skips a nil value; `delete_key` still removes the key.
-    let mut moved = map.remove(at);
-    if moved.value.as_ref().is_none_or(|v| v.value.is_none()) || r.src == r.dst {
+    let (src, dst) = (r.src.as_bytes(), r.dst.as_bytes());
+    let (mut at, mut existing) = (None, None);
+    for (i, kv) in map.iter().enumerate() {
+        let key = kv.key.as_bytes();
+        if at.is_none() && short_eq(key, src) {
+            at = Some(i);
+        } else if existing.is_none() && short_eq(key, dst) {
+            existing = Some(i);
+        }
+        if at.is_some() && existing.is_some() {
+            break;
+        }
+    }
+    let Some(at) = at else { return };
+    // `set` skips a nil value, and `set(a, a)` then `delete_key(a)` leaves no `a`; `delete_key`
+    // removes the key either way.
+    if map[at].value.as_ref().is_none_or(|v| v.value.is_none()) || r.same {
+        map.remove(at);
         return;
     }
-    if let Some(existing) = map.iter_mut().find(|kv| kv.key == *r.dst) {
-        existing.value = moved.value;
-    } else {
-        // A new pair, as `set` makes it, reusing the removed key's buffer.
-        let mut key = std::mem::take(&mut moved.key);
-        key.clear();
-        key.push_str(&r.dst);
-        map.push(KeyValue { key, value: moved.value, ..KeyValue::default() });
+    if let Some(j) = existing {
+        map[j].value = map[at].value.take();
+        map.remove(at);
+        return;
     }
+    // A new pair goes last, as `set` appends it: move the pair to the end and rename it in
+    // place, reusing the removed key's buffer.
+    map[at..].rotate_left(1);
+    let moved = map.last_mut().expect("the map holds the moved pair");
+    moved.key.clear();
+    moved.key.push_str(&r.dst);
+    // The rest of the pair as `set` makes it.
+    moved.key_strindex = 0;
+}
+
+/// Byte equality that stays inline for the short keys attribute maps hold (a `memcmp` call
+/// costs more than comparing a dozen bytes).
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
