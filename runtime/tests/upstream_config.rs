@@ -171,3 +171,26 @@ async fn readme_routing_by_tenant() {
     // `plain` has no `include_metadata`: its request's headers are not known, as in the Collector.
     assert_eq!(bodies("ecorp.log"), ["http-ecorp-error"]);
 }
+
+/// A `batch` before the connector: the batches carry no request, so the `request` route never
+/// matches them (the default pipeline gets them), while the same requests routed without a
+/// batch match.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batching_loses_the_request() {
+    let out = out_dir("tenant-batch");
+    let rt = runtime::start(&config("routing_request_batch.yaml", &[("OUT", &out.display().to_string())]))
+        .await
+        .expect("starts");
+    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    let mut client = LogsServiceClient::connect(grpc).await.expect("connects");
+    let mut r = tonic::Request::new(ExportLogsServiceRequest {
+        resource_logs: vec![service("acme", vec![log(9, "acme-info")])],
+    });
+    r.metadata_mut().insert("x-tenant", "acme".parse().unwrap());
+    client.export(r).await.expect("accepted");
+    rt.shutdown(Duration::from_secs(10)).await.expect("stops");
+
+    assert_eq!(bodies(&out.join("direct_acme.log")), ["acme-info"]);
+    assert_eq!(bodies(&out.join("batched_default.log")), ["acme-info"]);
+    assert!(bodies(&out.join("batched_acme.log")).is_empty());
+}
