@@ -4,7 +4,7 @@
 //! %B %a %A %j %z %Z %D %F %T %R %%`. Fields a layout leaves out take Go's defaults: year 0,
 //! January 1, midnight, UTC.
 
-use crate::value::Time;
+use crate::value::{Time, ZoneName};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -215,16 +215,35 @@ pub fn parse_in(layout: &Layout, value: &str, zone: Option<&jiff::tz::TimeZone>)
     }
     let unplaceable =
         || format!("parsing time {}: cannot place it in the time zone", crate::go::quote(value));
+    // The zone's name, as Go's `Location` gives it to `%Z` later: a location's abbreviation at
+    // that instant when the time is in it, the abbreviation `%Z` read, none for a bare offset.
+    let mut name = None;
     if f.utc {
         f.offset = 0;
     } else if f.has_offset {
-        // `%z` wins over a `%Z` abbreviation.
+        // `%z` wins over a `%Z` abbreviation; the location still names the offset when it is
+        // its own at that instant.
+        if let Some(zone) = zone
+            && zone_offset(zone, &f) == Some(f.offset)
+        {
+            name = Some(zone);
+        }
     } else if let Some((start, end)) = f.zone {
         f.offset = abbreviation_offset(&value[start..end], zone, &f)?;
+        let mut t = finish(value, &f)?;
+        t.zone = ZoneName::new(&value[start..end]);
+        return Ok(t);
     } else if let Some(zone) = zone {
         f.offset = zone_offset(zone, &f).ok_or_else(unplaceable)?;
+        name = Some(zone);
     }
-    finish(value, &f)
+    let mut t = finish(value, &f)?;
+    if let Some(zone) = name
+        && let Ok(instant) = jiff::Timestamp::new(t.secs, 0)
+    {
+        t.zone = ZoneName::new(zone.to_offset_info(instant).abbreviation());
+    }
+    Ok(t)
 }
 
 /// The offset a zone abbreviation read by `%Z` stands for: the location's own zone of that
@@ -462,6 +481,7 @@ fn finish(value: &str, f: &Fields) -> Result<Time, String> {
         secs: local - f.offset,
         nanos: u32::try_from(f.nanos).unwrap_or(0),
         offset_secs: i32::try_from(f.offset).unwrap_or(0),
+        zone: ZoneName::default(),
     })
 }
 
@@ -506,6 +526,7 @@ pub fn format(layout: &Layout, t: Time) -> String {
                 let sign = if o < 0 { '-' } else { '+' };
                 format!("{sign}{:02}{:02}", o.unsigned_abs() / 3600, o.unsigned_abs() / 60 % 60)
             }
+            'Z' if !t.zone.as_str().is_empty() => t.zone.as_str().to_string(),
             'Z' => {
                 if t.offset_secs == 0 {
                     "UTC".to_string()

@@ -9,15 +9,43 @@ use std::borrow::Cow;
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 
-/// A Go `time.Time`: seconds since the Unix epoch, the nanosecond within that second and the
-/// zone's offset from UTC. Seconds and nanoseconds are separate, as in Go, so years far from
-/// 1970 (`Time("10", "%M")` is in year 0) are representable.
+/// A Go `time.Time`: seconds since the Unix epoch, the nanosecond within that second, the
+/// zone's offset from UTC and the zone's name. Seconds and nanoseconds are separate, as in Go,
+/// so years far from 1970 (`Time("10", "%M")` is in year 0) are representable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Time {
     pub secs: i64,
     /// Always in `0..1_000_000_000`.
     pub nanos: u32,
     pub offset_secs: i32,
+    /// What `%Z` prints: the abbreviation of the location the time was read in (`EST`), or
+    /// the one `%Z` read; empty for UTC and for a bare offset read with `%z`.
+    pub zone: ZoneName,
+}
+
+/// A zone abbreviation (`EST`, `CEST`, `-03`), kept inline so that [`Time`] stays `Copy`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ZoneName {
+    len: u8,
+    bytes: [u8; 7],
+}
+
+impl ZoneName {
+    /// The name, or no name when it is longer than any abbreviation in the tz database.
+    pub fn new(name: &str) -> ZoneName {
+        let mut bytes = [0; 7];
+        match bytes.get_mut(..name.len()) {
+            Some(prefix) => {
+                prefix.copy_from_slice(name.as_bytes());
+                ZoneName { len: u8::try_from(name.len()).unwrap_or(0), bytes }
+            }
+            None => ZoneName::default(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
 }
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
@@ -26,7 +54,7 @@ impl Time {
     /// `time.Unix(0, n).UTC()`.
     pub fn from_unix_nanos(n: i64) -> Time {
         let nanos = u32::try_from(n.rem_euclid(NANOS_PER_SEC)).unwrap_or(0);
-        Time { secs: n.div_euclid(NANOS_PER_SEC), nanos, offset_secs: 0 }
+        Time { secs: n.div_euclid(NANOS_PER_SEC), nanos, offset_secs: 0, zone: ZoneName::default() }
     }
 
     /// `t.UnixNano()`: wraps outside the years 1678–2262, as Go's does.

@@ -9,5 +9,5 @@ pub fn run<'a>(_: &'a CCall, _: &'a Record<'_>) -> Result<Value<'a>, Error> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|e| Error(format!("the clock is before 1970: {e}")))?;
     let secs = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
-    Ok(Value::Time(Time { secs, nanos: since.subsec_nanos(), offset_secs: 0 }))
+    Ok(Value::Time(Time { secs, nanos: since.subsec_nanos(), ..Time::from_unix_nanos(0) }))
 }
