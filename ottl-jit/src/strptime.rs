@@ -1,8 +1,9 @@
 //! The strptime directives of `Time()` and `FormatTime()` (upstream's `timeutils`, which maps
 //! each directive to a Go layout element and parses or formats with Go's `time` package). This
 //! covers the directives whose Go semantics are plain: `%Y %y %m %d %e %H %I %M %S %f %p %b %h
-//! %B %a %A %j %z %Z %D %F %T %R %%`. Fields a layout leaves out take Go's defaults: year 0,
-//! January 1, midnight, UTC.
+//! %B %a %A %j %z %Z %D %F %T %R %%`, each as upstream's table maps it (`%z` is Go's `Z0700`,
+//! `%j` its `-07:00`, `%f` its `999999`, fractional and trimmed after a `.` or `,`). Fields a
+//! layout leaves out take Go's defaults: year 0, January 1, midnight, UTC.
 
 use crate::value::{Time, ZoneName};
 
@@ -166,7 +167,6 @@ struct Fields {
     /// Another zone abbreviation `%Z` read (`EST`, `GMT+3`), by byte range of the value.
     zone: Option<(usize, usize)>,
     pm: Option<bool>,
-    yday: Option<i64>,
 }
 
 /// Parses `value` with a compiled layout, in UTC unless the text has an offset.
@@ -192,7 +192,6 @@ pub fn parse_in(layout: &Layout, value: &str, zone: Option<&jiff::tz::TimeZone>)
         utc: false,
         zone: None,
         pm: None,
-        yday: None,
     };
     for piece in &layout.pieces {
         match piece {
@@ -277,10 +276,7 @@ fn civil_seconds(f: &Fields) -> i64 {
         (Some(false), 12) => 0,
         (_, h) => h,
     };
-    let days = match f.yday {
-        Some(yd) => days_from_civil(f.year, 1, 1) + yd - 1,
-        None => days_from_civil(f.year, f.month, f.day),
-    };
+    let days = days_from_civil(f.year, f.month, f.day);
     days * 86_400 + hour * 3600 + f.minute * 60 + f.second
 }
 
@@ -317,18 +313,12 @@ fn zone_offset(zone: &jiff::tz::TimeZone, f: &Fields) -> Option<i64> {
         (Some(false), 12) => 0,
         (_, h) => h,
     };
-    let date = match f.yday {
-        Some(yd) => jiff::civil::Date::new(i16::try_from(f.year).ok()?, 1, 1)
-            .ok()?
-            .checked_add(jiff::Span::new().days(yd - 1))
-            .ok()?,
-        None => jiff::civil::Date::new(
-            i16::try_from(f.year).ok()?,
-            i8::try_from(f.month).ok()?,
-            i8::try_from(f.day).ok()?,
-        )
-        .ok()?,
-    };
+    let date = jiff::civil::Date::new(
+        i16::try_from(f.year).ok()?,
+        i8::try_from(f.month).ok()?,
+        i8::try_from(f.day).ok()?,
+    )
+    .ok()?;
     let time = jiff::civil::Time::new(
         i8::try_from(hour).ok()?,
         i8::try_from(f.minute).ok()?,
@@ -385,23 +375,19 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
         'A' => {
             p.word(&DAYS, false)?;
         }
-        'j' => f.yday = Some(p.num(3, true)?),
+        // `%j` is Go's `-07:00` in upstream's table (an offset, not the day of the year).
+        'j' => {
+            f.offset = offset(p, OffsetForm::Colon)?;
+            f.has_offset = true;
+        }
+        // `%z` is Go's `Z0700`; upstream's parser also tries `Z07:00` and `Z07`.
         'z' => {
             if let Some(rest) = p.value.strip_prefix('Z') {
                 p.value = rest;
-                f.has_offset = true;
             } else {
-                let sign = match p.value.as_bytes().first() {
-                    Some(b'+') => 1,
-                    Some(b'-') => -1,
-                    _ => return Err(p.fail()),
-                };
-                p.value = &p.value[1..];
-                let hh = p.num(2, true)?;
-                let mm = p.num(2, true)?;
-                f.offset = sign * (hh * 3600 + mm * 60);
-                f.has_offset = true;
+                f.offset = offset(p, OffsetForm::Any)?;
             }
+            f.has_offset = true;
         }
         'Z' => {
             if let Some(rest) = p.value.strip_prefix("UTC") {
@@ -417,6 +403,35 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
         _ => p.value = p.value.strip_prefix('%').ok_or_else(|| p.fail())?,
     }
     Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OffsetForm {
+    /// `±hh:mm` only.
+    Colon,
+    /// `±hhmm`, `±hh:mm` or `±hh`.
+    Any,
+}
+
+/// A numeric UTC offset at the start of the value, in seconds.
+fn offset(p: &mut Parser<'_>, form: OffsetForm) -> Result<i64, String> {
+    let sign = match p.value.as_bytes().first() {
+        Some(b'+') => 1,
+        Some(b'-') => -1,
+        _ => return Err(p.fail()),
+    };
+    p.value = &p.value[1..];
+    let hh = p.num(2, true)?;
+    let mm = match p.value.as_bytes().first() {
+        Some(b':') => {
+            p.value = &p.value[1..];
+            p.num(2, true)?
+        }
+        Some(b) if b.is_ascii_digit() && form == OffsetForm::Any => p.num(2, true)?,
+        _ if form == OffsetForm::Any => 0,
+        _ => return Err(p.fail()),
+    };
+    Ok(sign * (hh * 3600 + mm * 60))
 }
 
 /// Go's `parseTimeZone`: how long the zone abbreviation at the start of `v` is.
@@ -472,10 +487,7 @@ fn finish(value: &str, f: &Fields) -> Result<Time, String> {
     if f.day < 1 || f.day > days_in(f.month, f.year) || hour > 23 || f.minute > 59 || f.second > 59 {
         return Err(out_of_range("day"));
     }
-    let days = match f.yday {
-        Some(yd) => days_from_civil(f.year, 1, 1) + yd - 1,
-        None => days_from_civil(f.year, f.month, f.day),
-    };
+    let days = days_from_civil(f.year, f.month, f.day);
     let local = days * 86_400 + hour * 3600 + f.minute * 60 + f.second;
     Ok(Time {
         secs: local - f.offset,
@@ -510,21 +522,33 @@ pub fn format(layout: &Layout, t: Time) -> String {
             'I' => format!("{h12:02}"),
             'M' => format!("{:02}", p.minute),
             'S' => format!("{:02}", p.second),
-            'f' => format!("{:06}", p.nanosecond / 1000),
+            'f' => {
+                // Go's `.999999`: trailing zeros go, and the separator with them when nothing
+                // is left.
+                let digits = format!("{:06}", p.nanosecond / 1000);
+                match out.chars().last() {
+                    Some('.' | ',') => {
+                        let trimmed = digits.trim_end_matches('0');
+                        if trimmed.is_empty() {
+                            out.pop();
+                        }
+                        trimmed.to_string()
+                    }
+                    _ => digits,
+                }
+            }
             'p' => (if p.hour < 12 { "AM" } else { "PM" }).to_string(),
             'b' | 'h' => MONTHS[month][..3].to_string(),
             'B' => MONTHS[month].to_string(),
             'a' => DAYS[weekday][..3].to_string(),
             'A' => DAYS[weekday].to_string(),
-            'j' => format!(
-                "{:03}",
-                days_from_civil(p.year, i64::from(p.month), i64::from(p.day)) - days_from_civil(p.year, 1, 1)
-                    + 1
-            ),
-            'z' => {
+            // Go's `Z0700` (`Z` in UTC) and `-07:00`.
+            'z' if t.offset_secs == 0 => "Z".to_string(),
+            'z' | 'j' => {
                 let o = t.offset_secs;
                 let sign = if o < 0 { '-' } else { '+' };
-                format!("{sign}{:02}{:02}", o.unsigned_abs() / 3600, o.unsigned_abs() / 60 % 60)
+                let colon = if d == 'j' { ":" } else { "" };
+                format!("{sign}{:02}{colon}{:02}", o.unsigned_abs() / 3600, o.unsigned_abs() / 60 % 60)
             }
             'Z' if !t.zone.as_str().is_empty() => t.zone.as_str().to_string(),
             'Z' => {
@@ -585,7 +609,8 @@ mod tests {
         let t = parse("%Y-%m-%dT%H:%M:%S.%f%z", "2023-04-05T06:07:08.123456+0200").expect("parses");
         assert_eq!(t.offset_secs, 7200);
         assert_eq!(format("%Y-%m-%d %H:%M:%S.%f %z", t), "2023-04-05 06:07:08.123456 +0200");
-        assert_eq!(format("%a %b %e %I%p %j", t), "Wed Apr  5 06AM 095");
+        // `%j` is an offset in upstream's table, not the day of the year.
+        assert_eq!(format("%a %b %e %I%p %j", t), "Wed Apr  5 06AM +02:00");
         let minutes = parse("%M", "10").expect("parses");
         assert_eq!(format("%Y-%m-%d %H:%M", minutes), "0000-01-01 00:10");
         assert!(parse("%d", "32").is_err());
