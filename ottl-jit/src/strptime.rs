@@ -1,7 +1,7 @@
 //! The strptime directives of `Time()` and `FormatTime()` (upstream's `timeutils`, which maps
 //! each directive to a Go layout element and parses or formats with Go's `time` package). This
-//! covers the directives whose Go semantics are plain: `%Y %y %m %d %e %H %I %M %S %f %p %b %h
-//! %B %a %A %j %z %Z %D %F %T %R %%`, each as upstream's table maps it (`%z` is Go's `Z0700`,
+//! covers every directive of upstream's table: `%Y %y %m %o %q %d %e %g %H %I %l %M %S %f %L %s
+//! %p %P %b %h %B %a %A %z %j %w %i %k %Z %D %x %F %T %X %r %R %c %n %t %%`, each as it maps it (`%z` is Go's `Z0700`,
 //! `%j` its `-07:00`, `%f` its `999999`, fractional and trimmed after a `.` or `,`). Fields a
 //! layout leaves out take Go's defaults: year 0, January 1, midnight, UTC.
 
@@ -23,13 +23,19 @@ const MONTHS: [&str; 12] = [
 ];
 const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
-/// Expands the composite directives into simple ones.
+/// Expands the composite directives whose parsing and formatting are those of their parts.
+/// (`%D` and `%x` stay whole: Go formats them with a four-digit year, and upstream's parser
+/// takes a two- or a four-digit one.)
 fn expand(layout: &str) -> String {
     layout
-        .replace("%D", "%m/%d/%y")
         .replace("%F", "%Y-%m-%d")
         .replace("%T", "%H:%M:%S")
+        .replace("%X", "%H:%M:%S")
         .replace("%R", "%H:%M")
+        .replace("%r", "%I:%M:%S %P")
+        .replace("%c", "%a %b %d %H:%M:%S %Y")
+        .replace("%n", "\n")
+        .replace("%t", "\t")
 }
 
 /// A strptime layout, compiled once: literal text and directives, and the layout as written
@@ -63,11 +69,13 @@ pub fn compile(layout: &str) -> Result<Layout, String> {
         }
         match chars.next() {
             Some(
-                d @ ('Y' | 'y' | 'm' | 'd' | 'e' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'b' | 'h' | 'B' | 'a'
-                | 'A' | 'j' | 'z' | 'Z'),
+                d @ ('Y' | 'y' | 'm' | 'o' | 'q' | 'd' | 'e' | 'g' | 'H' | 'I' | 'l' | 'M' | 'S' | 'f' | 'L'
+                | 's' | 'p' | 'P' | 'b' | 'h' | 'B' | 'a' | 'A' | 'j' | 'z' | 'w' | 'i' | 'k' | 'Z'
+                | 'D' | 'x'),
             ) => pieces.push(Piece::Directive(d)),
             Some('%') => literal(&mut pieces, '%'),
-            Some(d) => return Err(format!("the interpreter does not support the time directive %{d} yet")),
+            // Upstream's table has no other directive.
+            Some(d) => return Err(format!("unsupported strptime directive %{d}")),
             None => return Err("a time layout cannot end with %".into()),
         }
     }
@@ -338,7 +346,12 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
             f.year = if y >= 69 { 1900 + y } else { 2000 + y };
         }
         'm' => f.month = p.num(2, true)?,
+        // Go's `1` and `_1` read a month of one or two digits (upstream's parser drops the `_`).
+        'o' | 'q' => f.month = p.num(2, false)?,
         'd' => f.day = p.num(2, true)?,
+        'g' => f.day = p.num(2, false)?,
+        // Go's `01/02/2006`, and upstream's second try `01/02/06`.
+        'D' | 'x' => short_date(p, f)?,
         'e' => {
             if let Some(rest) = p.value.strip_prefix(' ') {
                 p.value = rest;
@@ -347,9 +360,10 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
         }
         'H' => f.hour = p.num(2, false)?,
         'I' => f.hour = p.num(2, true)?,
+        'l' => f.hour = p.num(2, false)?,
         'M' => f.minute = p.num(2, true)?,
         'S' => f.second = p.num(2, true)?,
-        'f' => {
+        'f' | 'L' | 's' => {
             let len = p.value.bytes().take_while(u8::is_ascii_digit).count();
             if len == 0 {
                 return Err(p.fail());
@@ -367,6 +381,15 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
             };
             p.value = &p.value[2..];
         }
+        // Go's `pm` reads only lowercase.
+        'P' => {
+            f.pm = match p.value.get(..2) {
+                Some("am") => Some(false),
+                Some("pm") => Some(true),
+                _ => return Err(p.fail()),
+            };
+            p.value = &p.value[2..];
+        }
         'b' | 'h' => f.month = i64::try_from(p.word(&MONTHS, true)?).unwrap_or(0) + 1,
         'B' => f.month = i64::try_from(p.word(&MONTHS, false)?).unwrap_or(0) + 1,
         'a' => {
@@ -375,20 +398,7 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
         'A' => {
             p.word(&DAYS, false)?;
         }
-        // `%j` is Go's `-07:00` in upstream's table (an offset, not the day of the year).
-        'j' => {
-            f.offset = offset(p, OffsetForm::Colon)?;
-            f.has_offset = true;
-        }
-        // `%z` is Go's `Z0700`; upstream's parser also tries `Z07:00` and `Z07`.
-        'z' => {
-            if let Some(rest) = p.value.strip_prefix('Z') {
-                p.value = rest;
-            } else {
-                f.offset = offset(p, OffsetForm::Any)?;
-            }
-            f.has_offset = true;
-        }
+        'j' | 'i' | 'w' | 'k' | 'z' => zone_offset_directive(d, p, f)?,
         'Z' => {
             if let Some(rest) = p.value.strip_prefix("UTC") {
                 p.value = rest;
@@ -405,12 +415,56 @@ fn directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> 
     Ok(())
 }
 
+/// Go's `01/02/2006` for `%D` and `%x`, and upstream's second try `01/02/06`.
+fn short_date(p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> {
+    f.month = p.num(2, false)?;
+    p.literal("/")?;
+    f.day = p.num(2, false)?;
+    p.literal("/")?;
+    let digits = p.value.bytes().take(4).take_while(u8::is_ascii_digit).count();
+    f.year = if digits == 4 {
+        p.num(4, true)?
+    } else {
+        let y = p.num(2, true)?;
+        if y >= 69 { 1900 + y } else { 2000 + y }
+    };
+    Ok(())
+}
+
+/// The numeric offsets: `%z` (Go's `Z0700`; upstream's parser also tries `Z07:00` and `Z07`),
+/// `%j` (Go's `-07:00` in upstream's table: an offset, not the day of the year), `%i` (`-07`),
+/// `%w` (`-070000`) and `%k` (`-07:00:00`).
+fn zone_offset_directive(d: char, p: &mut Parser<'_>, f: &mut Fields) -> Result<(), String> {
+    if d == 'z'
+        && let Some(rest) = p.value.strip_prefix('Z')
+    {
+        p.value = rest;
+    } else {
+        let form = match d {
+            'j' => OffsetForm::Colon,
+            'i' => OffsetForm::Hours,
+            'w' => OffsetForm::Seconds,
+            'k' => OffsetForm::ColonSeconds,
+            _ => OffsetForm::Any,
+        };
+        f.offset = offset(p, form)?;
+    }
+    f.has_offset = true;
+    Ok(())
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum OffsetForm {
     /// `±hh:mm` only.
     Colon,
     /// `±hhmm`, `±hh:mm` or `±hh`.
     Any,
+    /// `±hh`.
+    Hours,
+    /// `±hhmmss`.
+    Seconds,
+    /// `±hh:mm:ss`.
+    ColonSeconds,
 }
 
 /// A numeric UTC offset at the start of the value, in seconds.
@@ -422,16 +476,26 @@ fn offset(p: &mut Parser<'_>, form: OffsetForm) -> Result<i64, String> {
     };
     p.value = &p.value[1..];
     let hh = p.num(2, true)?;
-    let mm = match p.value.as_bytes().first() {
-        Some(b':') => {
-            p.value = &p.value[1..];
-            p.num(2, true)?
+    let (mm, ss) = match form {
+        OffsetForm::Hours => (0, 0),
+        OffsetForm::Seconds => (p.num(2, true)?, p.num(2, true)?),
+        OffsetForm::ColonSeconds => {
+            p.literal(":")?;
+            let mm = p.num(2, true)?;
+            p.literal(":")?;
+            (mm, p.num(2, true)?)
         }
-        Some(b) if b.is_ascii_digit() && form == OffsetForm::Any => p.num(2, true)?,
-        _ if form == OffsetForm::Any => 0,
-        _ => return Err(p.fail()),
+        OffsetForm::Colon | OffsetForm::Any => match p.value.as_bytes().first() {
+            Some(b':') => {
+                p.value = &p.value[1..];
+                (p.num(2, true)?, 0)
+            }
+            Some(b) if b.is_ascii_digit() && form == OffsetForm::Any => (p.num(2, true)?, 0),
+            _ if form == OffsetForm::Any => (0, 0),
+            _ => return Err(p.fail()),
+        },
     };
-    Ok(sign * (hh * 3600 + mm * 60))
+    Ok(sign * (hh * 3600 + mm * 60 + ss))
 }
 
 /// Go's `parseTimeZone`: how long the zone abbreviation at the start of `v` is.
@@ -516,16 +580,25 @@ pub fn format(layout: &Layout, t: Time) -> String {
             'Y' => format!("{:04}", p.year),
             'y' => format!("{:02}", p.year.rem_euclid(100)),
             'm' => format!("{:02}", p.month),
+            'o' => format!("_{}", p.month),
+            'q' => p.month.to_string(),
             'd' => format!("{:02}", p.day),
+            'g' => p.day.to_string(),
+            'D' | 'x' => format!("{:02}/{:02}/{:04}", p.month, p.day, p.year),
             'e' => format!("{:>2}", p.day),
             'H' => format!("{:02}", p.hour),
             'I' => format!("{h12:02}"),
+            'l' => h12.to_string(),
             'M' => format!("{:02}", p.minute),
             'S' => format!("{:02}", p.second),
-            'f' => {
-                // Go's `.999999`: trailing zeros go, and the separator with them when nothing
-                // is left.
-                let digits = format!("{:06}", p.nanosecond / 1000);
+            'f' | 'L' | 's' => {
+                // Go's `.999999` (`.999`, `.999999999`): trailing zeros go, and the separator
+                // with them when nothing is left.
+                let digits = match d {
+                    'L' => format!("{:03}", p.nanosecond / 1_000_000),
+                    'f' => format!("{:06}", p.nanosecond / 1000),
+                    _ => format!("{:09}", p.nanosecond),
+                };
                 match out.chars().last() {
                     Some('.' | ',') => {
                         let trimmed = digits.trim_end_matches('0');
@@ -538,17 +611,25 @@ pub fn format(layout: &Layout, t: Time) -> String {
                 }
             }
             'p' => (if p.hour < 12 { "AM" } else { "PM" }).to_string(),
+            'P' => (if p.hour < 12 { "am" } else { "pm" }).to_string(),
             'b' | 'h' => MONTHS[month][..3].to_string(),
             'B' => MONTHS[month].to_string(),
             'a' => DAYS[weekday][..3].to_string(),
             'A' => DAYS[weekday].to_string(),
             // Go's `Z0700` (`Z` in UTC) and `-07:00`.
             'z' if t.offset_secs == 0 => "Z".to_string(),
-            'z' | 'j' => {
+            'z' | 'j' | 'i' | 'w' | 'k' => {
                 let o = t.offset_secs;
                 let sign = if o < 0 { '-' } else { '+' };
-                let colon = if d == 'j' { ":" } else { "" };
-                format!("{sign}{:02}{colon}{:02}", o.unsigned_abs() / 3600, o.unsigned_abs() / 60 % 60)
+                let (hours, minutes, seconds) =
+                    (o.unsigned_abs() / 3600, o.unsigned_abs() / 60 % 60, o.unsigned_abs() % 60);
+                match d {
+                    'i' => format!("{sign}{hours:02}"),
+                    'w' => format!("{sign}{hours:02}{minutes:02}{seconds:02}"),
+                    'k' => format!("{sign}{hours:02}:{minutes:02}:{seconds:02}"),
+                    'j' => format!("{sign}{hours:02}:{minutes:02}"),
+                    _ => format!("{sign}{hours:02}{minutes:02}"),
+                }
             }
             'Z' if !t.zone.as_str().is_empty() => t.zone.as_str().to_string(),
             'Z' => {

@@ -375,9 +375,18 @@ impl Checker {
             self.diags.push(diag::invalid_literal_value(range, msg));
             return;
         }
-        if matches!((sig.name, param), ("Time" | "FormatTime", "format")) && s.is_empty() {
-            self.diags.push(diag::invalid_literal_value(range, "format cannot be nil".to_string()));
-            return;
+        if matches!((sig.name, param), ("Time" | "FormatTime", "format")) {
+            if s.is_empty() {
+                self.diags.push(diag::invalid_literal_value(range, "format cannot be nil".to_string()));
+                return;
+            }
+            if let Some(d) = unsupported_time_directive(s) {
+                let known: Vec<String> = TIME_DIRECTIVES.chars().map(|c| format!("%{c}")).collect();
+                let msg =
+                    format!("unsupported strptime directive %{d} (upstream's table has {})", known.join(" "));
+                self.diags.push(diag::invalid_literal_value(range, msg));
+                return;
+            }
         }
         if matches!((sig.name, param), ("replace_match" | "replace_all_matches", "pattern"))
             && crate::glob::compile(s).is_none()
@@ -697,4 +706,22 @@ pub(crate) fn snake(name: &str) -> String {
         }
     }
     out
+}
+
+/// The strptime directives upstream's `timeutils` table maps to Go layout elements.
+const TIME_DIRECTIVES: &str = "YymoqdegHIlMSfLspPbhBaAzjwikZDxFTXrRcnt%";
+
+/// The first `%x` of a `Time`/`FormatTime` layout that upstream's table does not have.
+fn unsupported_time_directive(layout: &str) -> Option<char> {
+    let mut chars = layout.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            match chars.next() {
+                Some(d) if TIME_DIRECTIVES.contains(d) => {}
+                Some(d) => return Some(d),
+                None => return Some('%'),
+            }
+        }
+    }
+    None
 }
