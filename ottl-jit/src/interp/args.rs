@@ -186,7 +186,7 @@ impl CCall {
     pub fn time(&self, i: usize, rec: &Record<'_>) -> Result<crate::value::Time, Error> {
         match self.value(i, rec)? {
             Value::Time(t) => Ok(t),
-            other => Err(expected("time.Time", &other)),
+            other => Err(expected("time", &other)),
         }
     }
 
@@ -194,7 +194,7 @@ impl CCall {
     pub fn duration(&self, i: usize, rec: &Record<'_>) -> Result<i64, Error> {
         match self.value(i, rec)? {
             Value::Duration(d) => Ok(d),
-            other => Err(expected("time.Duration", &other)),
+            other => Err(expected("duration", &other)),
         }
     }
 
