@@ -685,6 +685,17 @@ mod tests {
         format_with(&compile(layout).expect("the layout compiles"), t)
     }
 
+    /// The directives `ottl check` accepts are exactly those this module compiles.
+    #[test]
+    fn implements_the_table_ottl_check_accepts() {
+        for d in ottl_types::check::TIME_DIRECTIVES.chars() {
+            assert!(compile(&format!("%{d}")).is_ok(), "%{d} is in upstream's table");
+        }
+        for d in ('a'..='z').chain('A'..='Z').filter(|d| !ottl_types::check::TIME_DIRECTIVES.contains(*d)) {
+            assert!(compile(&format!("%{d}")).is_err(), "%{d} is not in upstream's table");
+        }
+    }
+
     #[test]
     fn parses_and_formats() {
         let t = parse("%Y-%m-%dT%H:%M:%S.%f%z", "2023-04-05T06:07:08.123456+0200").expect("parses");

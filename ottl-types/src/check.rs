@@ -708,8 +708,9 @@ pub(crate) fn snake(name: &str) -> String {
     out
 }
 
-/// The strptime directives upstream's `timeutils` table maps to Go layout elements.
-const TIME_DIRECTIVES: &str = "YymoqdegHIlMSfLspPbhBaAzjwikZDxFTXrRcnt%";
+/// The strptime directives upstream's `timeutils` table maps to Go layout elements (the
+/// interpreter's `strptime` implements each; a test there holds the two to this list).
+pub const TIME_DIRECTIVES: &str = "YymoqdegHIlMSfLspPbhBaAzjwikZDxFTXrRcnt%";
 
 /// The first `%x` of a `Time`/`FormatTime` layout that upstream's table does not have.
 fn unsupported_time_directive(layout: &str) -> Option<char> {

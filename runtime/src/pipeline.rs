@@ -54,7 +54,8 @@ pub struct Message {
 
 /// The metadata of the request a payload came in: gRPC metadata, or HTTP headers when the
 /// receiver has `include_metadata` (what the routing connector's `request` context reads).
-/// Keys are lowercase; a key sent several times has several entries. Like the Collector's
+/// Keys are lowercased once, here, so lookups (with a key lowercased when the configuration
+/// loaded) compare exactly; a key sent several times has several entries. Like the Collector's
 /// request context, it travels with the payload through processors and connectors until a
 /// `batch` processor, whose batches belong to no single request.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -68,9 +69,9 @@ impl RequestMetadata {
         RequestMetadata(entries)
     }
 
-    /// The values sent under `key` (any case).
+    /// The values sent under `key`, which must be lowercase.
     pub fn get<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> {
-        self.0.iter().filter(move |(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+        self.0.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 }
 

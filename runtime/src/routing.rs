@@ -18,13 +18,19 @@ use crate::filter::remove;
 use crate::pipeline::RequestMetadata;
 use crate::signal::{is_empty, signal_of};
 
-/// What selects a route: a condition, or a statement whose editor runs on what it takes, on
-/// the items of a context; or a comparison of the request's metadata.
+/// What selects a route: OTTL run on the items of a context, or a comparison of the
+/// request's metadata.
 #[derive(Debug)]
 enum Select {
-    Condition(ContextId, CBool),
-    Statement(ContextId, CStatement),
+    Items(ContextId, Ottl),
     Request(RequestCondition),
+}
+
+/// A route's OTTL: a condition, or a statement whose editor runs on what it takes.
+#[derive(Debug)]
+enum Ottl {
+    Condition(CBool),
+    Statement(CStatement),
 }
 
 #[derive(Debug)]
@@ -40,6 +46,7 @@ struct Route {
 /// not even `!=`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestCondition {
+    /// Lowercase, as [`RequestMetadata`] keys are.
     name: String,
     value: String,
     equal: bool,
@@ -86,7 +93,11 @@ impl RequestCondition {
         let name = name.strip_suffix("\"]").unwrap_or(name);
         let v = value.strip_prefix('"').unwrap_or(value);
         let v = v.strip_suffix('"').unwrap_or(v);
-        Ok(RequestCondition { name: name.to_string(), value: v.to_string(), equal: comparator == "==" })
+        Ok(RequestCondition {
+            name: name.to_ascii_lowercase(),
+            value: v.to_string(),
+            equal: comparator == "==",
+        })
     }
 
     fn matches(&self, request: &RequestMetadata) -> bool {
@@ -115,27 +126,31 @@ impl Router {
     pub fn compile(s: &RoutingSettings) -> Result<Router, String> {
         let mut routes = Vec::new();
         for r in &s.table {
-            let context = match r.context.as_str() {
-                "resource" => ContextId::Resource,
-                "span" => ContextId::Span,
-                "metric" => ContextId::Metric,
-                "datapoint" => ContextId::DataPoint,
-                "log" => ContextId::Log,
-                "request" => ContextId::Resource, // not read: request routes read no items
-                other => return Err(format!("{}: routing on the `{other}` context is not supported", r.key)),
-            };
-            let env = Env { context, mode: PathMode::Unprefixed, component: Component::Routing };
-            let key = |e| format!("{}: {e}", r.key);
             let (text, select) = match &r.selector {
-                Selector::Condition(c) => (
-                    c.clone(),
-                    Select::Condition(context, ottl_jit::exec::compile_condition(env, c).map_err(key)?),
-                ),
-                Selector::Statement(s) => (
-                    s.clone(),
-                    Select::Statement(context, ottl_jit::exec::compile_statement(env, s).map_err(key)?),
-                ),
                 Selector::Request { text, condition } => (text.clone(), Select::Request(condition.clone())),
+                Selector::Condition(text) | Selector::Statement(text) => {
+                    let context = match r.context.as_str() {
+                        "resource" => ContextId::Resource,
+                        "span" => ContextId::Span,
+                        "metric" => ContextId::Metric,
+                        "datapoint" => ContextId::DataPoint,
+                        "log" => ContextId::Log,
+                        other => {
+                            return Err(format!(
+                                "{}: routing on the `{other}` context is not supported",
+                                r.key
+                            ));
+                        }
+                    };
+                    let env = Env { context, mode: PathMode::Unprefixed, component: Component::Routing };
+                    let key = |e| format!("{}: {e}", r.key);
+                    let ottl = if matches!(r.selector, Selector::Condition(_)) {
+                        Ottl::Condition(ottl_jit::exec::compile_condition(env, text).map_err(key)?)
+                    } else {
+                        Ottl::Statement(ottl_jit::exec::compile_statement(env, text).map_err(key)?)
+                    };
+                    (text.clone(), Select::Items(context, ottl))
+                }
             };
             routes.push(Route { text, select, pipelines: r.pipelines.clone() });
         }
@@ -168,8 +183,8 @@ impl Router {
             if is_empty(&rest) {
                 break;
             }
-            let context = match &route.select {
-                Select::Condition(c, _) | Select::Statement(c, _) => *c,
+            let (context, ottl) = match &route.select {
+                Select::Items(context, ottl) => (*context, ottl),
                 Select::Request(condition) => {
                     if request.is_some_and(|r| condition.matches(r)) {
                         let empty = signal_of(&rest).empty();
@@ -180,7 +195,7 @@ impl Router {
             };
             let mut answers = Vec::new();
             let mut decide = |rec: &mut Record<'_>| {
-                answers.push(self.answer(route, rec, warn)?);
+                answers.push(self.answer(route, ottl, rec, warn)?);
                 Ok(())
             };
             visit(&mut rest, context, &mut decide)?;
@@ -206,13 +221,13 @@ impl Router {
     fn answer(
         &self,
         route: &Route,
+        ottl: &Ottl,
         rec: &mut Record<'_>,
         warn: &mut dyn FnMut(&StatementError),
     ) -> Result<Answer, StatementError> {
-        let taken = match &route.select {
-            Select::Condition(_, c) => c.eval(rec),
-            Select::Statement(_, s) => s.execute(rec),
-            Select::Request(_) => Ok(false),
+        let taken = match ottl {
+            Ottl::Condition(c) => c.eval(rec),
+            Ottl::Statement(s) => s.execute(rec),
         };
         match taken {
             Ok(true) => Ok(Answer::Take),

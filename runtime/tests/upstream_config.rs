@@ -24,6 +24,17 @@ fn log(severity: i32, body: &str) -> LogRecord {
     }
 }
 
+/// Starts a fixture whose exporters write under a fresh directory: the runtime, the
+/// directory and the OTLP/gRPC receiver's URL.
+async fn start(test: &str, fixture: &str) -> (runtime::Running, std::path::PathBuf, String) {
+    let out = out_dir(test);
+    let rt = runtime::start(&config(fixture, &[("OUT", &out.display().to_string())]))
+        .await
+        .unwrap_or_else(|e| panic!("{fixture} starts: {e}"));
+    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    (rt, out, grpc)
+}
+
 /// The string bodies of the log records a file exporter wrote, sorted (none when it wrote
 /// no file).
 fn bodies(path: &std::path::Path) -> Vec<String> {
@@ -51,11 +62,7 @@ fn service(name: &str, records: Vec<LogRecord>) -> ResourceLogs {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readme_sections_run_unchanged() {
-    let out = out_dir("readmes");
-    let rt = runtime::start(&config("upstream_readmes.yaml", &[("OUT", &out.display().to_string())]))
-        .await
-        .expect("the README configuration starts");
-    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    let (rt, out, grpc) = start("readmes", "upstream_readmes.yaml").await;
 
     // Routing: low severity to cheap storage first, the remainder by service name; what no
     // route takes (service3's error) has no default pipeline and is dropped.
@@ -124,11 +131,7 @@ async fn readme_sections_run_unchanged() {
 async fn readme_routing_by_tenant() {
     use prost::Message as _;
 
-    let out = out_dir("tenant");
-    let rt = runtime::start(&config("upstream_routing_tenant.yaml", &[("OUT", &out.display().to_string())]))
-        .await
-        .expect("the README configuration starts");
-    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    let (rt, out, grpc) = start("tenant", "upstream_routing_tenant.yaml").await;
     let http = format!("http://{}/v1/logs", rt.address("otlp", "http").expect("http"));
     let plain = format!("http://{}/v1/logs", rt.address("otlp/plain", "http").expect("http"));
     let request = |who: &str| ExportLogsServiceRequest {
@@ -177,11 +180,7 @@ async fn readme_routing_by_tenant() {
 /// batch match.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batching_loses_the_request() {
-    let out = out_dir("tenant-batch");
-    let rt = runtime::start(&config("routing_request_batch.yaml", &[("OUT", &out.display().to_string())]))
-        .await
-        .expect("starts");
-    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    let (rt, out, grpc) = start("tenant-batch", "routing_request_batch.yaml").await;
     let mut client = LogsServiceClient::connect(grpc).await.expect("connects");
     let mut r = tonic::Request::new(ExportLogsServiceRequest {
         resource_logs: vec![service("acme", vec![log(9, "acme-info")])],
