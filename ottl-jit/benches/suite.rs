@@ -1,6 +1,7 @@
 //! The workloads of `testdata/bench/suite.yaml` (the same `ottl bench --suite` runs) on every
 //! backend. Compilation happens once, outside the measurement; each iteration runs the group on
-//! a fresh copy of one generated record (the copy is made in the setup, not measured).
+//! a fresh copy of one generated record, decoded from its protobuf encoding as the runtime's
+//! receivers decode requests (the copy is made in the setup, not measured).
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ottl_jit::bench;
@@ -18,9 +19,10 @@ fn suite(c: &mut Criterion) {
             let program =
                 bench::compile(context, &w.statements, backend).unwrap_or_else(|e| panic!("{}: {e}", w.name));
             let record = bench::record(&w.record).expect("a known record kind");
+            let bytes = record.to_protobuf();
             group.bench_function(&w.name, |b| {
                 b.iter_batched_ref(
-                    || record.clone(),
+                    || record.decode_like(&bytes).expect("the record decodes"),
                     |p| program.run(p, &mut Hooks::default()),
                     BatchSize::SmallInput,
                 );

@@ -152,18 +152,26 @@ pub fn measure(program: &Program, input: &Payload, runs: usize) -> Duration {
 
 /// [`measure`] for several programs at once, their runs interleaved (a, b, a, b, ...) so that
 /// the machine's drift during the measurement weighs on each alike.
+///
+/// Each run's copy is decoded from the input's protobuf encoding, outside the timed region, so
+/// the records are laid out as the runtime's receivers hand them over (a clone would leave every
+/// list exactly full, and the first item a statement adds would move the whole list).
 pub fn measure_each(programs: &[&Program], input: &Payload, runs: usize) -> Vec<Duration> {
+    let bytes = input.to_protobuf();
+    let fresh = || input.decode_like(&bytes).unwrap_or_else(|_| input.clone());
+    let records: Vec<u32> = programs
+        .iter()
+        .map(|program| u32::try_from(count(&mut input.clone(), program.context).max(1)).unwrap_or(u32::MAX))
+        .collect();
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs.max(1)); programs.len()];
     for _ in 0..runs.max(1) {
-        for (program, times) in programs.iter().zip(&mut times) {
-            let mut probe = input.clone();
-            let records = count(&mut probe, program.context).max(1);
-            let mut p = input.clone();
+        for ((program, times), &records) in programs.iter().zip(&mut times).zip(&records) {
+            let mut p = fresh();
             let mut warn = |_: &crate::interp::StatementError| {};
             let mut hooks = Hooks { warn: Some(&mut warn), ..Hooks::default() };
             let start = Instant::now();
             let _ = program.run(&mut p, &mut hooks);
-            times.push(start.elapsed() / u32::try_from(records).unwrap_or(u32::MAX));
+            times.push(start.elapsed() / records);
         }
     }
     times

@@ -48,6 +48,28 @@ impl Payload {
         }
     }
 
+    /// The request as OTLP protobuf bytes.
+    pub fn to_protobuf(&self) -> Vec<u8> {
+        use prost::Message;
+        match self {
+            Payload::Logs(r) => r.encode_to_vec(),
+            Payload::Traces(r) => r.encode_to_vec(),
+            Payload::Metrics(r) => r.encode_to_vec(),
+            Payload::Profiles(r) => r.encode_to_vec(),
+        }
+    }
+
+    /// Decodes OTLP protobuf bytes as a request of the same signal as `self`.
+    pub fn decode_like(&self, bytes: &[u8]) -> Result<Payload, prost::DecodeError> {
+        use prost::Message;
+        Ok(match self {
+            Payload::Logs(_) => Payload::Logs(Message::decode(bytes)?),
+            Payload::Traces(_) => Payload::Traces(Message::decode(bytes)?),
+            Payload::Metrics(_) => Payload::Metrics(Message::decode(bytes)?),
+            Payload::Profiles(_) => Payload::Profiles(Message::decode(bytes)?),
+        })
+    }
+
     /// Writes OTLP/JSON, indented.
     pub fn to_json(&self) -> String {
         self.to_json_value().and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default()
@@ -153,6 +175,7 @@ impl Compiled {
 
     /// Runs the group on one record (see `interp::Group::execute`); `tracing` says whether
     /// `trace` wants to hear about every statement.
+    #[inline]
     pub fn execute(
         &self,
         rec: &mut Record<'_>,
@@ -291,25 +314,27 @@ impl Program {
     /// context. Under `propagate` the first error stops the run.
     pub fn run(&self, payload: &mut Payload, hooks: &mut Hooks<'_>) -> Result<(), StatementError> {
         let tracing = hooks.trace.is_some();
+        let Hooks { before, trace: trace_hook, warn: warn_hook } = hooks;
         for group in &self.groups {
-            let mut index = 0;
-            let mut each = |rec: &mut Record<'_>| {
-                let i = index;
-                index += 1;
-                if let Some(before) = hooks.before.as_mut() {
-                    before(i, rec);
+            // The hooks' adapters are made once per group; only the record number changes.
+            let index = std::cell::Cell::new(0);
+            let mut trace = |s: &CStatement, o: Outcome<'_>, r: &Record<'_>| {
+                if let Some(t) = trace_hook.as_mut() {
+                    t(index.get(), s, o, r);
                 }
-                let mut trace = |s: &CStatement, o: Outcome<'_>, r: &Record<'_>| {
-                    if let Some(t) = hooks.trace.as_mut() {
-                        t(i, s, o, r);
-                    }
-                };
-                let mut warn = |e: &StatementError| {
-                    if let Some(w) = hooks.warn.as_mut() {
-                        w(e);
-                    }
-                };
-                group.execute(rec, &mut trace, &mut warn, tracing)
+            };
+            let mut warn = |e: &StatementError| {
+                if let Some(w) = warn_hook.as_mut() {
+                    w(e);
+                }
+            };
+            let mut each = |rec: &mut Record<'_>| {
+                if let Some(before) = before.as_mut() {
+                    before(index.get(), rec);
+                }
+                let done = group.execute(rec, &mut trace, &mut warn, tracing);
+                index.set(index.get() + 1);
+                done
             };
             visit(payload, self.context, &mut each)?;
         }
@@ -322,7 +347,10 @@ pub type Visit<'v> = dyn FnMut(&mut Record<'_>) -> Result<(), StatementError> + 
 
 /// Calls `f` on every record of the context, in payload order (resources, then scopes, then
 /// items; span events in span order).
-pub fn visit(payload: &mut Payload, ctx: ContextId, f: &mut Visit<'_>) -> Result<(), StatementError> {
+pub fn visit<F>(payload: &mut Payload, ctx: ContextId, f: &mut F) -> Result<(), StatementError>
+where
+    F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
+{
     match payload {
         Payload::Logs(req) => visit_logs(ctx, req, f),
         Payload::Traces(req) => visit_traces(ctx, req, f),
@@ -349,11 +377,10 @@ fn record<'r>(
     }
 }
 
-fn visit_logs(
-    ctx: ContextId,
-    req: &mut ExportLogsServiceRequest,
-    f: &mut Visit<'_>,
-) -> Result<(), StatementError> {
+fn visit_logs<F>(ctx: ContextId, req: &mut ExportLogsServiceRequest, f: &mut F) -> Result<(), StatementError>
+where
+    F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
+{
     for rl in &mut req.resource_logs {
         let (resource, rurl) = (&mut rl.resource, &mut rl.schema_url);
         if ctx == ContextId::Resource {
@@ -375,11 +402,14 @@ fn visit_logs(
     Ok(())
 }
 
-fn visit_traces(
+fn visit_traces<F>(
     ctx: ContextId,
     req: &mut ExportTraceServiceRequest,
-    f: &mut Visit<'_>,
-) -> Result<(), StatementError> {
+    f: &mut F,
+) -> Result<(), StatementError>
+where
+    F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
+{
     for rs in &mut req.resource_spans {
         let (resource, rurl) = (&mut rs.resource, &mut rs.schema_url);
         if ctx == ContextId::Resource {
@@ -407,11 +437,14 @@ fn visit_traces(
     Ok(())
 }
 
-fn visit_metrics(
+fn visit_metrics<F>(
     ctx: ContextId,
     req: &mut ExportMetricsServiceRequest,
-    f: &mut Visit<'_>,
-) -> Result<(), StatementError> {
+    f: &mut F,
+) -> Result<(), StatementError>
+where
+    F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
+{
     for rm in &mut req.resource_metrics {
         let (resource, rurl) = (&mut rm.resource, &mut rm.schema_url);
         if ctx == ContextId::Resource {
@@ -451,11 +484,14 @@ fn visit_metrics(
     Ok(())
 }
 
-fn visit_profiles(
+fn visit_profiles<F>(
     ctx: ContextId,
     req: &mut ExportProfilesServiceRequest,
-    f: &mut Visit<'_>,
-) -> Result<(), StatementError> {
+    f: &mut F,
+) -> Result<(), StatementError>
+where
+    F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
+{
     for rp in &mut req.resource_profiles {
         let (resource, rurl) = (&mut rp.resource, &mut rp.schema_url);
         if ctx == ContextId::Resource {

@@ -204,7 +204,15 @@ impl<'a> Value<'a> {
 
 /// The value at `key` in a map (the first entry with the key, as `pcommon.Map.Get`).
 pub fn map_get<'a>(map: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
-    map.iter().find(|kv| kv.key == key).map(|kv| kv.value.as_ref().unwrap_or(&EMPTY))
+    map.iter().find(|kv| key_eq(&kv.key, key)).map(|kv| kv.value.as_ref().unwrap_or(&EMPTY))
+}
+
+/// Whether two map keys are equal: lengths first, then the bytes compared inline, since
+/// attribute keys are short and a `memcmp` call costs more than comparing a dozen bytes.
+#[inline]
+pub fn key_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 static EMPTY: AnyValue = AnyValue { value: None };

@@ -8,7 +8,7 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, Key
 
 use super::{CKey, CPath, Error};
 use crate::record::{Field, Record};
-use crate::value::{Value, map_get};
+use crate::value::{Value, key_eq, map_get};
 
 /// The largest slice setting through an int key creates (`set(x[999999], ...)` on an empty value).
 const MAX_NEW_SLICE: usize = 1 << 20;
@@ -139,6 +139,15 @@ pub fn set_path(p: &CPath, rec: &mut Record<'_>, v: &Value<'_>) -> Result<(), Er
 
 /// Sets the value at a path with keys (`attributes["a"]["b"]`), the value already converted.
 pub fn set_keyed(p: &CPath, rec: &mut Record<'_>, any: AnyValue) -> Result<(), Error> {
+    // The common shape, `attributes["k"]`: one literal key into a map, nothing to resolve.
+    if let [CKey::Str(k)] = p.keys.as_slice()
+        && p.field != Field::LogBody
+    {
+        if let Some(m) = rec.map_mut(p.field) {
+            *map_slot(m, k) = any;
+        }
+        return Ok(());
+    }
     let keys = resolve_all(&p.keys, rec)?;
     if p.field == Field::LogBody {
         return match rec.body_mut() {
@@ -157,14 +166,19 @@ fn set_in_map(m: &mut Vec<KeyValue>, keys: &[Resolved<'_>], v: AnyValue) -> Resu
     let Resolved::Str(k) = first else {
         return Err(Error::new("unable to resolve a string index in map: invalid key type"));
     };
-    let pos = if let Some(p) = m.iter().position(|kv| kv.key == k.as_ref()) {
+    set_in_value(map_slot(m, k), rest, v)
+}
+
+/// The value of the map's first pair with key `k`, appended empty when there is none
+/// (`Map.GetOrPutEmpty`).
+fn map_slot<'m>(m: &'m mut Vec<KeyValue>, k: &str) -> &'m mut AnyValue {
+    let pos = if let Some(p) = m.iter().position(|kv| key_eq(&kv.key, k)) {
         p
     } else {
         m.push(KeyValue { key: k.to_string(), value: Some(AnyValue::default()), ..KeyValue::default() });
         m.len() - 1
     };
-    let slot = m[pos].value.get_or_insert_default();
-    set_in_value(slot, rest, v)
+    m[pos].value.get_or_insert_default()
 }
 
 fn set_in_value(slot: &mut AnyValue, keys: &[Resolved<'_>], v: AnyValue) -> Result<(), Error> {
@@ -224,7 +238,7 @@ pub fn map_mut<'r>(p: &CPath, rec: &'r mut Record<'_>) -> Result<Option<&'r mut 
     let Some(mut m) = rec.map_mut(p.field) else { return Ok(None) };
     for k in &keys {
         let Resolved::Str(k) = k else { return Ok(None) };
-        let Some(kv) = m.iter_mut().find(|kv| kv.key == k.as_ref()) else { return Ok(None) };
+        let Some(kv) = m.iter_mut().find(|kv| key_eq(&kv.key, k)) else { return Ok(None) };
         match &mut kv.value {
             Some(AnyValue { value: Some(any_value::Value::KvlistValue(inner)) }) => m = &mut inner.values,
             _ => return Ok(None),

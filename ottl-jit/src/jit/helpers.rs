@@ -9,7 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::interp::{CBool, CKey, CPath, CStatement, Error, Outcome, StatementError};
 use crate::record::{Field, Record};
-use crate::value::Value;
+use crate::value::{Value, key_eq};
 
 /// The compiled function: takes a frame, returns a status (see the module docs).
 pub(super) type Entry = unsafe extern "C" fn(*mut Frame<'_>) -> i64;
@@ -292,13 +292,13 @@ pub(super) unsafe extern "C" fn rename(frame: *mut Frame<'_>, rename: *const Ren
     // SAFETY: native code passes its frame and a `Rename` the compiled group owns.
     let (frame, r) = unsafe { (&mut *frame, &*rename) };
     let Some(map) = frame.record().map_mut(r.field) else { return };
-    let (src, dst) = (r.src.as_bytes(), r.dst.as_bytes());
+    let (src, dst) = (&*r.src, &*r.dst);
     let (mut at, mut existing) = (None, None);
     for (i, kv) in map.iter().enumerate() {
-        let key = kv.key.as_bytes();
-        if at.is_none() && short_eq(key, src) {
+        let key = kv.key.as_str();
+        if at.is_none() && key_eq(key, src) {
             at = Some(i);
-        } else if existing.is_none() && short_eq(key, dst) {
+        } else if existing.is_none() && key_eq(key, dst) {
             existing = Some(i);
         }
         if at.is_some() && existing.is_some() {
@@ -307,29 +307,21 @@ pub(super) unsafe extern "C" fn rename(frame: *mut Frame<'_>, rename: *const Ren
     }
     let Some(at) = at else { return };
     // `set` skips a nil value, and `set(a, a)` then `delete_key(a)` leaves no `a`; `delete_key`
-    // removes the key either way.
+    // removes the key either way, moving the last pair into its place (`Map.Remove`).
     if map[at].value.as_ref().is_none_or(|v| v.value.is_none()) || r.same {
-        map.remove(at);
+        map.swap_remove(at);
         return;
     }
     if let Some(j) = existing {
         map[j].value = map[at].value.take();
-        map.remove(at);
+        map.swap_remove(at);
         return;
     }
-    // A new pair goes last, as `set` appends it: move the pair to the end and rename it in
-    // place, reusing the removed key's buffer.
-    map[at..].rotate_left(1);
-    let moved = map.last_mut().expect("the map holds the moved pair");
+    // `set` appends the new pair last and `Map.Remove` then moves the last pair into the
+    // removed one's place: the pair keeps its place and changes its key, whose buffer is reused.
+    let moved = &mut map[at];
     moved.key.clear();
     moved.key.push_str(&r.dst);
     // The rest of the pair as `set` makes it.
     moved.key_strindex = 0;
-}
-
-/// Byte equality that stays inline for the short keys attribute maps hold (a `memcmp` call
-/// costs more than comparing a dozen bytes).
-#[inline]
-fn short_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }

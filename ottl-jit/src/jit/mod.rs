@@ -81,6 +81,7 @@ impl JitGroup {
     }
 
     /// Runs the group on one record, with the interpreter's contract (`interp::Group::execute`).
+    #[inline]
     pub fn execute(
         &self,
         rec: &mut Record<'_>,
@@ -92,9 +93,16 @@ impl JitGroup {
         // SAFETY: `entry` was compiled for `self.group`, which is alive and unchanged; the frame
         // outlives the call and is only used through the helpers while the call runs.
         let status = unsafe { (self.entry)(&raw mut frame) };
-        let error = frame.take_error();
+        if status == 0 {
+            return Ok(());
+        }
+        self.failed(status, frame.take_error())
+    }
+
+    /// The statement error for a nonzero status of the compiled function.
+    #[cold]
+    fn failed(&self, status: i64, error: Option<crate::interp::Error>) -> Result<(), StatementError> {
         match (status, error) {
-            (0, _) => Ok(()),
             (-1, Some(error)) => Err(StatementError { statement: "group condition".into(), error }),
             (n, Some(error)) if n > 0 => {
                 let statement = usize::try_from(n - 1).ok().and_then(|i| self.group.statements.get(i));
