@@ -316,8 +316,8 @@ pub(crate) fn display(v: &Value<'_>) -> String {
     match v {
         Value::Time(t) => ottl_jit::time::rfc3339_nano(*t),
         Value::Duration(d) => go_duration(*d),
-        Value::TraceId(id) => ottl_jit::interp::args::hex(id),
-        Value::SpanId(id) => ottl_jit::interp::args::hex(id),
+        Value::TraceId(id) => ottl_jit::interp::args::hex(&id.0),
+        Value::SpanId(id) => ottl_jit::interp::args::hex(&id.0),
         other => other.go_type().to_string(),
     }
 }

@@ -65,8 +65,8 @@ fn value(out: &mut String, v: &Value<'_>) {
             out.push(']');
         }
         Value::Time(t) => string(out, &crate::time::rfc3339_nano(*t)),
-        Value::TraceId(id) => numbers(out, id),
-        Value::SpanId(id) => numbers(out, id),
+        Value::TraceId(id) => numbers(out, &id.0),
+        Value::SpanId(id) => numbers(out, &id.0),
     }
 }
 

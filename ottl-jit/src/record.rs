@@ -18,7 +18,7 @@ use ottl_types::hir::PathRef;
 
 use crate::record_metrics as metrics;
 use crate::record_profiles as profiles;
-use crate::value::{Time, Value};
+use crate::value::{Id, Time, Value};
 
 /// The item a statement runs against, with the resource and scope it belongs to.
 #[derive(Debug)]
@@ -641,9 +641,9 @@ fn log_get(l: &LogRecord, field: Field) -> Value<'_> {
         Field::LogAttributes => Value::Map(Cow::Borrowed(&l.attributes)),
         Field::LogDroppedAttributesCount => Value::Int(i64::from(l.dropped_attributes_count)),
         Field::LogFlags => Value::Int(i64::from(l.flags)),
-        Field::LogTraceId => Value::TraceId(id16(&l.trace_id)),
+        Field::LogTraceId => Value::TraceId(Id(id16(&l.trace_id))),
         Field::LogTraceIdString => Value::Str(Cow::Owned(id_hex::<16>(&l.trace_id))),
-        Field::LogSpanId => Value::SpanId(id8(&l.span_id)),
+        Field::LogSpanId => Value::SpanId(Id(id8(&l.span_id))),
         Field::LogSpanIdString => Value::Str(Cow::Owned(id_hex::<8>(&l.span_id))),
         _ => Value::Nil,
     }
@@ -743,11 +743,11 @@ fn log_set(l: &mut LogRecord, field: Field, v: &Value<'_>) -> Result<(), PathErr
 
 fn span_get(s: &Span, field: Field) -> Value<'_> {
     match field {
-        Field::SpanTraceId => Value::TraceId(id16(&s.trace_id)),
+        Field::SpanTraceId => Value::TraceId(Id(id16(&s.trace_id))),
         Field::SpanTraceIdString => Value::Str(Cow::Owned(id_hex::<16>(&s.trace_id))),
-        Field::SpanSpanId => Value::SpanId(id8(&s.span_id)),
+        Field::SpanSpanId => Value::SpanId(Id(id8(&s.span_id))),
         Field::SpanSpanIdString => Value::Str(Cow::Owned(id_hex::<8>(&s.span_id))),
-        Field::SpanParentSpanId => Value::SpanId(id8(&s.parent_span_id)),
+        Field::SpanParentSpanId => Value::SpanId(Id(id8(&s.parent_span_id))),
         Field::SpanParentSpanIdString => Value::Str(Cow::Owned(id_hex::<8>(&s.parent_span_id))),
         Field::SpanTraceState => Value::Str(Cow::Borrowed(&s.trace_state)),
         Field::SpanName => Value::Str(Cow::Borrowed(&s.name)),

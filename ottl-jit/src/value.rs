@@ -102,8 +102,22 @@ pub enum Value<'a> {
     Time(Time),
     /// A Go `time.Duration`, in nanoseconds.
     Duration(i64),
-    TraceId([u8; 16]),
-    SpanId([u8; 8]),
+    TraceId(Id<16>),
+    SpanId(Id<8>),
+}
+
+/// A trace or span id's bytes, aligned as the other payloads of [`Value`] are, so that moving a
+/// value copies whole words (a byte-aligned array would sit at offset 1 and every move of any
+/// value would be split into odd-sized pieces that stall store forwarding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, align(8))]
+pub struct Id<const N: usize>(pub [u8; N]);
+
+impl<const N: usize> std::ops::Deref for Id<N> {
+    type Target = [u8; N];
+    fn deref(&self) -> &[u8; N] {
+        &self.0
+    }
 }
 
 impl<'a> Value<'a> {

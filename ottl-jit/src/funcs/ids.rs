@@ -2,7 +2,7 @@
 
 use crate::interp::{CArg, CCall, Error};
 use crate::record::Record;
-use crate::value::Value;
+use crate::value::{Id, Value};
 
 fn bytes<const N: usize>(call: &CCall, what: &str) -> Result<[u8; N], Error> {
     let CArg::Bytes(b) = call.arg(0) else { return Err(Error(format!("{what} needs a bytes literal"))) };
@@ -10,9 +10,9 @@ fn bytes<const N: usize>(call: &CCall, what: &str) -> Result<[u8; N], Error> {
 }
 
 pub fn trace_id<'a>(call: &'a CCall, _: &'a Record<'_>) -> Result<Value<'a>, Error> {
-    Ok(Value::TraceId(bytes::<16>(call, "traces ids")?))
+    Ok(Value::TraceId(Id(bytes::<16>(call, "traces ids")?)))
 }
 
 pub fn span_id<'a>(call: &'a CCall, _: &'a Record<'_>) -> Result<Value<'a>, Error> {
-    Ok(Value::SpanId(bytes::<8>(call, "span ids")?))
+    Ok(Value::SpanId(Id(bytes::<8>(call, "span ids")?)))
 }

@@ -6,5 +6,5 @@ use crate::value::Value;
 
 #[expect(clippy::unnecessary_wraps, reason = "every converter has the `ConvertFn` signature")]
 pub fn run<'a>(_: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
-    Ok(Value::Bool(matches!(rec.get(Field::SpanParentSpanId), Value::SpanId(id) if id == [0; 8])))
+    Ok(Value::Bool(matches!(rec.get(Field::SpanParentSpanId), Value::SpanId(id) if *id == [0; 8])))
 }

@@ -255,7 +255,7 @@ impl CExpr {
 /// `pcommon.Map.PutX`: replaces the key's value or appends the key.
 pub fn upsert(m: &mut Vec<KeyValue>, key: &str, v: &Value<'_>) {
     let any = v.to_any().unwrap_or_default();
-    match m.iter_mut().find(|kv| kv.key == key) {
+    match m.iter_mut().find(|kv| crate::value::key_eq(&kv.key, key)) {
         Some(kv) => kv.value = Some(any),
         None => m.push(KeyValue { key: key.to_string(), value: Some(any), ..KeyValue::default() }),
     }
@@ -264,6 +264,12 @@ pub fn upsert(m: &mut Vec<KeyValue>, key: &str, v: &Value<'_>) {
 impl CPath {
     /// Reads the path: missing map keys are nil.
     pub fn get<'a>(&'a self, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
+        // The common shape, `attributes["k"]`: one literal key into a map of the record.
+        if let [CKey::Str(k)] = self.keys.as_slice()
+            && let Value::Map(Cow::Borrowed(m)) = rec.get(self.field)
+        {
+            return Ok(crate::value::map_get(m, k).map_or(Value::Nil, Value::from_any));
+        }
         let mut v = rec.get(self.field);
         for k in &self.keys {
             v = keys::index_path(v, k, rec)?;
