@@ -8,8 +8,10 @@ use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::interp::{CBool, CKey, CPath, CStatement, Error, Outcome, StatementError};
-use crate::record::{Field, Record};
+use crate::record::{Field, Item, Record};
 use crate::value::{Value, key_eq};
+use opentelemetry_proto::tonic::logs::v1::LogRecord;
+use opentelemetry_proto::tonic::trace::v1::Span;
 
 /// The compiled function: takes a frame, returns a status (see the module docs).
 pub(super) type Entry = unsafe extern "C" fn(*mut Frame<'_>) -> i64;
@@ -324,4 +326,176 @@ pub(super) unsafe extern "C" fn rename(frame: *mut Frame<'_>, rename: *const Ren
     moved.key.push_str(&r.dst);
     // The rest of the pair as `set` makes it.
     moved.key_strindex = 0;
+}
+
+/// Which item a natively read field lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Base {
+    Log = 0,
+    Span = 1,
+}
+
+/// How an integer field is stored; native code widens it to the `i64` the interpreter reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Width {
+    /// A `u64` read as its bit pattern (`Value::Int(x.cast_signed())`).
+    U64,
+    /// A `u32`, zero-extended.
+    U32,
+    /// An `i32` (a protobuf enum), sign-extended.
+    I32,
+}
+
+/// An integer field native code loads directly: which item, at which offset, how wide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct NativeInt {
+    pub(super) base: Base,
+    pub(super) offset: i32,
+    pub(super) width: Width,
+}
+
+/// The integer fields whose value is the stored number itself (`Record::get` gives
+/// `Value::Int` of it), with their place in the generated OTLP structs.
+pub(super) fn native_int(field: Field) -> Option<NativeInt> {
+    use std::mem::offset_of;
+    let (base, offset, width) = match field {
+        Field::LogTimeUnixNano => (Base::Log, offset_of!(LogRecord, time_unix_nano), Width::U64),
+        Field::LogObservedTimeUnixNano => {
+            (Base::Log, offset_of!(LogRecord, observed_time_unix_nano), Width::U64)
+        }
+        Field::LogSeverityNumber => (Base::Log, offset_of!(LogRecord, severity_number), Width::I32),
+        Field::LogDroppedAttributesCount => {
+            (Base::Log, offset_of!(LogRecord, dropped_attributes_count), Width::U32)
+        }
+        Field::LogFlags => (Base::Log, offset_of!(LogRecord, flags), Width::U32),
+        Field::SpanKind => (Base::Span, offset_of!(Span, kind), Width::I32),
+        Field::SpanStartTimeUnixNano => (Base::Span, offset_of!(Span, start_time_unix_nano), Width::U64),
+        Field::SpanEndTimeUnixNano => (Base::Span, offset_of!(Span, end_time_unix_nano), Width::U64),
+        Field::SpanDroppedAttributesCount => {
+            (Base::Span, offset_of!(Span, dropped_attributes_count), Width::U32)
+        }
+        Field::SpanDroppedEventsCount => (Base::Span, offset_of!(Span, dropped_events_count), Width::U32),
+        Field::SpanDroppedLinksCount => (Base::Span, offset_of!(Span, dropped_links_count), Width::U32),
+        _ => return None,
+    };
+    Some(NativeInt { base, offset: i32::try_from(offset).ok()?, width })
+}
+
+// The widths above are the fields' types: this fails to compile if the generated code changes.
+const _: fn(&LogRecord, &Span) = |l, s| {
+    let _: (u64, u64, i32, u32, u32) =
+        (l.time_unix_nano, l.observed_time_unix_nano, l.severity_number, l.dropped_attributes_count, l.flags);
+    let _: (i32, u64, u64, u32, u32, u32) = (
+        s.kind,
+        s.start_time_unix_nano,
+        s.end_time_unix_nano,
+        s.dropped_attributes_count,
+        s.dropped_events_count,
+        s.dropped_links_count,
+    );
+};
+
+/// The address of the record's log record (`base` 0) or span (`base` 1, a span event's span
+/// included), or null when the record has none, for a native load that follows at once.
+pub(super) unsafe extern "C" fn item(frame: *mut Frame<'_>, base: u32) -> *const u8 {
+    // SAFETY: native code passes the frame it was called with, alive for the call.
+    let frame = unsafe { &mut *frame };
+    let rec: &Record<'_> = frame.record();
+    match (base, &rec.item) {
+        (0, Item::Log(l)) => std::ptr::from_ref::<LogRecord>(l).cast(),
+        (1, Item::Span(s) | Item::SpanEvent { span: s, .. }) => std::ptr::from_ref::<Span>(s).cast(),
+        _ => std::ptr::null(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record<'r>(
+        resource: &'r mut Option<opentelemetry_proto::tonic::resource::v1::Resource>,
+        resource_schema_url: &'r mut String,
+        scope: &'r mut Option<opentelemetry_proto::tonic::common::v1::InstrumentationScope>,
+        scope_schema_url: &'r mut String,
+        item: Item<'r>,
+    ) -> Record<'r> {
+        Record {
+            resource,
+            resource_schema_url,
+            scope,
+            scope_schema_url,
+            item,
+            cache: Vec::new(),
+            appended: Vec::new(),
+        }
+    }
+
+    /// What native code loads, done in Rust: the table's offset and width.
+    fn load(item: *const u8, n: NativeInt) -> i64 {
+        // SAFETY: `item` points to the struct the table describes and the offset is one of its
+        // fields, of the width the table gives (the const check above holds them to the types).
+        unsafe {
+            let at = item.add(usize::try_from(n.offset).expect("offsets are positive"));
+            match n.width {
+                Width::U64 => at.cast::<u64>().read_unaligned().cast_signed(),
+                Width::U32 => i64::from(at.cast::<u32>().read_unaligned()),
+                Width::I32 => i64::from(at.cast::<i32>().read_unaligned()),
+            }
+        }
+    }
+
+    #[test]
+    fn native_fields_read_what_the_interpreter_reads() {
+        let mut log = LogRecord {
+            time_unix_nano: u64::MAX - 5,
+            observed_time_unix_nano: 17,
+            severity_number: -3,
+            dropped_attributes_count: u32::MAX,
+            flags: 0x8000_0001,
+            ..LogRecord::default()
+        };
+        let mut span = Span {
+            kind: 4,
+            start_time_unix_nano: 1 << 63,
+            end_time_unix_nano: 123_456_789,
+            dropped_attributes_count: 7,
+            dropped_events_count: 8,
+            dropped_links_count: u32::MAX - 1,
+            ..Span::default()
+        };
+        let (mut resource, mut scope, mut url, mut scope_url) = (None, None, String::new(), String::new());
+        let log_ptr = std::ptr::from_ref(&log).cast::<u8>();
+        let span_ptr = std::ptr::from_ref(&span).cast::<u8>();
+        let fields = [
+            Field::LogTimeUnixNano,
+            Field::LogObservedTimeUnixNano,
+            Field::LogSeverityNumber,
+            Field::LogDroppedAttributesCount,
+            Field::LogFlags,
+            Field::SpanKind,
+            Field::SpanStartTimeUnixNano,
+            Field::SpanEndTimeUnixNano,
+            Field::SpanDroppedAttributesCount,
+            Field::SpanDroppedEventsCount,
+            Field::SpanDroppedLinksCount,
+        ];
+        for field in fields {
+            let n = native_int(field).expect("a native field");
+            let (native, expected) = match n.base {
+                Base::Log => {
+                    let native = load(log_ptr, n);
+                    let rec =
+                        record(&mut resource, &mut url, &mut scope, &mut scope_url, Item::Log(&mut log));
+                    (native, rec.get(field).into_owned())
+                }
+                Base::Span => {
+                    let native = load(span_ptr, n);
+                    let rec =
+                        record(&mut resource, &mut url, &mut scope, &mut scope_url, Item::Span(&mut span));
+                    (native, rec.get(field).into_owned())
+                }
+            };
+            assert_eq!(Value::Int(native), expected, "{field:?}");
+        }
+    }
 }

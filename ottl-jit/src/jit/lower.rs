@@ -24,7 +24,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch};
-use ottl_types::syntax::ast::CompareOp;
+use ottl_types::syntax::ast::{CompareOp, MathOp};
 
 use super::helpers;
 use crate::interp::{CBool, CExpr, CPath, CStatement, ErrorMode, Group};
@@ -74,6 +74,8 @@ struct Signatures {
     read: SigRef,
     /// `(ptr, len, ptr, len) -> i32`: [`helpers::compare_bytes`].
     bytes: SigRef,
+    /// `(frame, base) -> ptr`: [`helpers::item`].
+    item: SigRef,
 }
 
 impl Signatures {
@@ -91,6 +93,7 @@ impl Signatures {
             forget: sig(&[ptr], None),
             read: sig(&[ptr, ptr, ptr], Some(types::I32)),
             bytes: sig(&[ptr, ptr, ptr, ptr], Some(types::I32)),
+            item: sig(&[ptr, types::I32], Some(ptr)),
         }
     }
 }
@@ -269,11 +272,85 @@ impl Lower<'_> {
                 self.b.switch_to_block(merge);
                 self.b.block_params(merge)[0]
             }
-            CBool::Compare { lhs, op, rhs } => match literal_compare(lhs, *op, rhs) {
-                Some((path, lit, op)) => self.compare_literal(c, path, lit, op, failed),
-                None => self.generic(c, failed),
-            },
+            CBool::Compare { lhs, op, rhs } => {
+                if let (Some(l), Some(r)) = (int_expr(lhs), int_expr(rhs))
+                    && (l.reads_field() || r.reads_field())
+                {
+                    return self.compare_ints(c, &l, *op, &r, failed);
+                }
+                match literal_compare(lhs, *op, rhs) {
+                    Some((path, lit, op)) => self.compare_literal(c, path, lit, op, failed),
+                    None => self.generic(c, failed),
+                }
+            }
             CBool::Call(_) => self.generic(c, failed),
+        }
+    }
+
+    /// Two integer expressions compared in registers, their fields loaded from the item
+    /// ([`helpers::native_int`]) and their arithmetic wrapping as Go's `int64`. A record
+    /// without the item (never the case in the context the group was compiled for) goes to
+    /// the interpreter.
+    fn compare_ints(
+        &mut self,
+        node: &CBool,
+        l: &IntExpr,
+        op: CompareOp,
+        r: &IntExpr,
+        failed: Block,
+    ) -> Value {
+        let fallback = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I8);
+        let mut items = [None, None];
+        let x = self.int_value(l, &mut items, fallback);
+        let y = self.int_value(r, &mut items, fallback);
+        let holds = self.b.ins().icmp(int_cc(op, true), x, y);
+        self.b.ins().jump(done, &[holds.into()]);
+        self.b.switch_to_block(fallback);
+        let holds = self.generic(node, failed);
+        self.b.ins().jump(done, &[holds.into()]);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
+    }
+
+    /// An integer expression's value as an `i64`; `items` holds the item addresses already
+    /// asked for (by [`helpers::Base`]), a null one jumps to `fallback`.
+    fn int_value(&mut self, expr: &IntExpr, items: &mut [Option<Value>; 2], fallback: Block) -> Value {
+        match expr {
+            IntExpr::Lit(n) => self.b.ins().iconst(types::I64, *n),
+            IntExpr::Field(n) => {
+                let base = n.base as usize;
+                let item = if let Some(item) = items[base] {
+                    item
+                } else {
+                    let frame = self.frame;
+                    let which = self.b.ins().iconst(types::I32, n.base as i64);
+                    let item = self
+                        .call(helpers::item as *const (), self.sigs.item, &[frame, which])
+                        .expect("returns");
+                    let present = self.b.create_block();
+                    self.b.ins().brif(item, present, &[], fallback, &[]);
+                    self.b.switch_to_block(present);
+                    items[base] = Some(item);
+                    item
+                };
+                let flags = MemFlagsData::trusted();
+                match n.width {
+                    helpers::Width::U64 => self.b.ins().load(types::I64, flags, item, n.offset),
+                    helpers::Width::U32 => self.b.ins().uload32(flags, item, n.offset),
+                    helpers::Width::I32 => self.b.ins().sload32(flags, item, n.offset),
+                }
+            }
+            IntExpr::Math(op, lhs, rhs) => {
+                let x = self.int_value(lhs, items, fallback);
+                let y = self.int_value(rhs, items, fallback);
+                match op {
+                    MathOp::Add => self.b.ins().iadd(x, y),
+                    MathOp::Sub => self.b.ins().isub(x, y),
+                    _ => self.b.ins().imul(x, y),
+                }
+            }
         }
     }
 
@@ -397,6 +474,35 @@ impl Lower<'_> {
         self.b.ins().jump(result, &[r.into()]);
         self.b.switch_to_block(result);
         self.b.block_params(result)[0]
+    }
+}
+
+/// An integer expression native code computes: literals, [`helpers::native_int`] fields, and
+/// `+`, `-`, `*` of those (division stays with the interpreter, for its zero check).
+enum IntExpr {
+    Lit(i64),
+    Field(helpers::NativeInt),
+    Math(MathOp, Box<IntExpr>, Box<IntExpr>),
+}
+
+impl IntExpr {
+    fn reads_field(&self) -> bool {
+        match self {
+            IntExpr::Lit(_) => false,
+            IntExpr::Field(_) => true,
+            IntExpr::Math(_, a, b) => a.reads_field() || b.reads_field(),
+        }
+    }
+}
+
+fn int_expr(e: &CExpr) -> Option<IntExpr> {
+    match e {
+        CExpr::Lit(ValueLit::Int(n)) => Some(IntExpr::Lit(*n)),
+        CExpr::Path(p) if p.keys.is_empty() => helpers::native_int(p.field).map(IntExpr::Field),
+        CExpr::Math { op: op @ (MathOp::Add | MathOp::Sub | MathOp::Mul), lhs, rhs } => {
+            Some(IntExpr::Math(*op, Box::new(int_expr(lhs)?), Box::new(int_expr(rhs)?)))
+        }
+        _ => None,
     }
 }
 
