@@ -16,6 +16,7 @@ use opentelemetry_proto::tonic::trace::v1::{Span, span};
 use ottl_types::context::ContextId;
 use ottl_types::hir::PathRef;
 
+use crate::interp::args::hex;
 use crate::record_metrics as metrics;
 use crate::record_profiles as profiles;
 use crate::value::{Id, Time, Value};
@@ -326,14 +327,6 @@ fn id8(b: &[u8]) -> [u8; 8] {
         out.copy_from_slice(b);
     }
     out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// Parses an id's hex form as upstream's `ParseTraceID`/`ParseSpanID`: the length is checked

@@ -295,13 +295,15 @@ pub fn float_like(v: &Value<'_>) -> Result<Option<f64>, Error> {
     })
 }
 
-/// Lowercase hex.
+/// Lowercase hex (Go's `hex.EncodeToString`), two table lookups per byte.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
 }
 
 /// An empty `pcommon.Value`.

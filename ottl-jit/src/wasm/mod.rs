@@ -84,11 +84,7 @@ impl Manifest {
                 h.update(s.as_bytes());
             }
         }
-        h.finalize().iter().fold(String::with_capacity(64), |mut out, b| {
-            use std::fmt::Write;
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+        crate::interp::args::hex(&h.finalize())
     }
 
     /// The manifest of a module's bytes.
