@@ -3,7 +3,8 @@
 //! share.
 //!
 //! A measurement runs a compiled program over a request holding `records` copies of a record,
-//! several times, each time on a fresh copy made outside the timed region, and reports the
+//! several times, each time on a fresh copy decoded from the request's protobuf encoding outside
+//! the timed region (so records are laid out as receivers hand them over), and reports the
 //! median time per record the context visits.
 
 use std::time::{Duration, Instant};

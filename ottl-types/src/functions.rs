@@ -233,7 +233,7 @@ pub static SIGNATURES: &[Signature] = &[
     editor(
         "delete_key",
         &[TARGET_MAP, p("Key", T::String, "the key to remove")],
-        "Removes `key` from the map.",
+        "Removes `key` from the map (its first occurrence; the last pair takes its place, as in `pcommon.Map.Remove`).",
         r#"delete_key(attributes, "http.request.header.authorization")"#,
     ),
     editor(
