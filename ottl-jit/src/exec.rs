@@ -359,7 +359,8 @@ where
     }
 }
 
-fn record<'r>(
+/// A record of an item with its resource and scope, and an empty cache.
+pub(crate) fn record<'r>(
     resource: &'r mut Option<Resource>,
     resource_schema_url: &'r mut String,
     scope: &'r mut Option<InstrumentationScope>,

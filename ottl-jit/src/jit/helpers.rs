@@ -411,24 +411,7 @@ pub(super) unsafe extern "C" fn item(frame: *mut Frame<'_>, base: u32) -> *const
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn record<'r>(
-        resource: &'r mut Option<opentelemetry_proto::tonic::resource::v1::Resource>,
-        resource_schema_url: &'r mut String,
-        scope: &'r mut Option<opentelemetry_proto::tonic::common::v1::InstrumentationScope>,
-        scope_schema_url: &'r mut String,
-        item: Item<'r>,
-    ) -> Record<'r> {
-        Record {
-            resource,
-            resource_schema_url,
-            scope,
-            scope_schema_url,
-            item,
-            cache: Vec::new(),
-            appended: Vec::new(),
-        }
-    }
+    use crate::exec::record;
 
     /// What native code loads, done in Rust: the table's offset and width.
     fn load(item: *const u8, n: NativeInt) -> i64 {
