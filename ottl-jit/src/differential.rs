@@ -5,7 +5,8 @@
 //! The generator writes OTTL text a user could write: `set`/`delete_key` statements with
 //! `where` clauses of comparisons (every operator, paths of every kind against literals of every
 //! kind, nil included), `and`/`or`/`not`, and converters that fail on some inputs, in groups with
-//! group conditions and each error mode; the record's attributes take values of every kind,
+//! group conditions and each error mode, and integer fields combined with `+ - *` at the edges of
+//! their ranges; the record's attributes take values of every kind,
 //! with extreme ints and floats, empty strings and missing keys among them. (NaN and the
 //! infinities are missing: OTLP/JSON's string forms of them are not read yet.)
 
@@ -110,6 +111,17 @@ const NEAR: &[&str] = &["42", "42.0", "41.5", "true", "false", "\"GET\"", "\"GET
 
 const OPS: &[&str] = &["==", "!=", "<", "<=", ">", ">="];
 
+/// Values of the record's `uint64` time and `uint32` fields: zero, small, and at the edges of
+/// the signed and unsigned ranges (a time past `i64::MAX` reads as a negative int).
+const U64S: &[&str] =
+    &["0", "1", "1700000000000000000", "9223372036854775807", "9223372036854775808", "18446744073709551615"];
+const U32S: &[&str] = &["0", "1", "2147483648", "4294967295"];
+
+/// The record's integer fields (native loads in the JIT) and int literals to combine them with.
+const INT_FIELDS: &[&str] = &["time_unix_nano", "flags", "dropped_attributes_count", "severity_number"];
+const INT_LITERALS: &[&str] =
+    &["0", "1", "-1", "2", "4294967295", "9223372036854775807", "-9223372036854775808"];
+
 /// Generates a case from bytes.
 pub fn generate(bytes: &[u8]) -> Case {
     let mut c = Choices { bytes, values: [None; KEYS] };
@@ -122,8 +134,9 @@ pub fn generate(bytes: &[u8]) -> Case {
         }
     }
     let body = VALUES[c.pick(VALUES.len())];
+    let (time, flags, dropped) = (c.one(U64S), c.one(U32S), c.one(U32S));
     let input = format!(
-        r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{{"severityNumber":{},"body":{body},"attributes":[{}]}}]}}]}}]}}"#,
+        r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{{"timeUnixNano":"{time}","flags":{flags},"droppedAttributesCount":{dropped},"severityNumber":{},"body":{body},"attributes":[{}]}}]}}]}}]}}"#,
         c.pick(25),
         attributes.join(",")
     );
@@ -142,9 +155,10 @@ pub fn generate(bytes: &[u8]) -> Case {
 }
 
 fn path(c: &mut Choices<'_>) -> String {
-    match c.pick(8) {
+    match c.pick(9) {
         0 => "body".into(),
         1 => "severity_number".into(),
+        8 => c.one(INT_FIELDS).into(),
         2 => format!(r#"attributes["k{}"]["a"]"#, c.pick(KEYS)),
         3 => "attributes[\"out\"]".into(),
         _ => format!(r#"attributes["k{}"]"#, c.pick(KEYS)),
@@ -159,9 +173,24 @@ fn operand(c: &mut Choices<'_>) -> String {
     }
 }
 
+/// An int field or literal, or (at `depth` > 0) a sum, difference or product of two of them.
+fn int_operand(c: &mut Choices<'_>, depth: u32) -> String {
+    match c.pick(if depth == 0 { 2 } else { 3 }) {
+        0 => c.one(INT_FIELDS).into(),
+        1 => c.one(INT_LITERALS).into(),
+        _ => format!(
+            "({} {} {})",
+            int_operand(c, depth - 1),
+            c.one(&["+", "-", "*"]),
+            int_operand(c, depth - 1)
+        ),
+    }
+}
+
 fn condition(c: &mut Choices<'_>, depth: u32) -> String {
-    let choice = if depth == 0 { 3 + c.pick(7) } else { c.pick(10) };
+    let choice = if depth == 0 { 3 + c.pick(8) } else { c.pick(11) };
     match choice {
+        10 => format!("{} {} {}", int_operand(c, 2), c.one(OPS), int_operand(c, 2)),
         0 => format!("({} and {})", condition(c, depth - 1), condition(c, depth - 1)),
         1 => format!("({} or {})", condition(c, depth - 1), condition(c, depth - 1)),
         2 => format!("not {}", condition(c, depth - 1)),
