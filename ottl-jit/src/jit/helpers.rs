@@ -7,11 +7,12 @@ use std::ffi::c_void;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use opentelemetry_proto::tonic::logs::v1::LogRecord;
+use opentelemetry_proto::tonic::trace::v1::Span;
+
 use crate::interp::{CBool, CKey, CPath, CStatement, Error, Outcome, StatementError};
 use crate::record::{Field, Item, Record};
 use crate::value::{Value, key_eq};
-use opentelemetry_proto::tonic::logs::v1::LogRecord;
-use opentelemetry_proto::tonic::trace::v1::Span;
 
 /// The compiled function: takes a frame, returns a status (see the module docs).
 pub(super) type Entry = unsafe extern "C" fn(*mut Frame<'_>) -> i64;
@@ -396,7 +397,9 @@ const _: fn(&LogRecord, &Span) = |l, s| {
 };
 
 /// The address of the record's log record (`base` 0) or span (`base` 1, a span event's span
-/// included), or null when the record has none, for a native load that follows at once.
+/// included), or null when the record has none. Native code loads [`native_int`] fields from it
+/// within the one comparison it asked for, calling no other helper in between, and comparisons
+/// change nothing: the item is not written or moved while the address is in use.
 pub(super) unsafe extern "C" fn item(frame: *mut Frame<'_>, base: u32) -> *const u8 {
     // SAFETY: native code passes the frame it was called with, alive for the call.
     let frame = unsafe { &mut *frame };
