@@ -100,6 +100,29 @@ pub(super) unsafe extern "C" fn edit(frame: *mut Frame<'_>, statement: *const CS
     u32::from(frame.guard(|f| (editor.edit_fn())(editor, f.record())).is_none())
 }
 
+/// Runs a statement whose `where` clause the interpreter evaluates anyway (a converter, or a
+/// comparison native code does not handle): clause and editor in one call. Returns [`SKIPPED`],
+/// [`EXECUTED`] or [`FAILED_OUTCOME`] (the error is in the frame).
+pub(super) unsafe extern "C" fn edit_where(frame: *mut Frame<'_>, statement: *const CStatement) -> u32 {
+    // SAFETY: as in `condition`: a live frame and a statement of the compiled group.
+    let (frame, statement) = unsafe { (&mut *frame, &*statement) };
+    let editor = &statement.editor;
+    let ran = frame.guard(|f| {
+        if let Some(condition) = &statement.condition
+            && !condition.eval(f.record())?
+        {
+            return Ok(false);
+        }
+        (editor.edit_fn())(editor, f.record())?;
+        Ok(true)
+    });
+    match ran {
+        Some(false) => SKIPPED,
+        Some(true) => EXECUTED,
+        None => FAILED_OUTCOME,
+    }
+}
+
 /// Outcomes [`trace`] reports.
 pub(super) const SKIPPED: u32 = 0;
 pub(super) const EXECUTED: u32 = 1;

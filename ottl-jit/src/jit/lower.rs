@@ -193,6 +193,25 @@ impl Lower<'_> {
     fn statement(&mut self, group: &Group, i: usize, next: Block) {
         let s = &group.statements[i];
         let failed = self.b.create_block();
+        if s.condition.as_ref().is_some_and(interpreted) {
+            // The clause is one helper call either way: run it and the editor in the same one.
+            let frame = self.frame;
+            let node = self.address(s);
+            let outcome =
+                self.call(helpers::edit_where as *const (), self.sigs.node, &[frame, node]).expect("returns");
+            let (skipped, executed) = (self.b.create_block(), self.b.create_block());
+            let mut switch = Switch::new();
+            switch.set_entry(u128::from(helpers::SKIPPED), skipped);
+            switch.set_entry(u128::from(helpers::EXECUTED), executed);
+            switch.emit(&mut self.b, outcome, failed);
+            for (block, outcome) in [(skipped, helpers::SKIPPED), (executed, helpers::EXECUTED)] {
+                self.b.switch_to_block(block);
+                self.trace(s, outcome);
+                self.b.ins().jump(next, &[]);
+            }
+            self.failed(group, i, failed, next);
+            return;
+        }
         if let Some(c) = &s.condition {
             let run = self.b.create_block();
             let skipped = self.b.create_block();
@@ -213,6 +232,12 @@ impl Lower<'_> {
         self.trace(s, helpers::EXECUTED);
         self.b.ins().jump(next, &[]);
 
+        self.failed(group, i, failed, next);
+    }
+
+    /// Statement `i`'s failure at `failed`: traced, then as the error mode says.
+    fn failed(&mut self, group: &Group, i: usize, failed: Block, next: Block) {
+        let (s, frame) = (&group.statements[i], self.frame);
         self.b.switch_to_block(failed);
         self.trace(s, helpers::FAILED_OUTCOME);
         match group.error_mode {
@@ -273,9 +298,7 @@ impl Lower<'_> {
                 self.b.block_params(merge)[0]
             }
             CBool::Compare { lhs, op, rhs } => {
-                if let (Some(l), Some(r)) = (int_expr(lhs), int_expr(rhs))
-                    && (l.reads_field() || r.reads_field())
-                {
+                if let Some((l, r)) = native_ints(lhs, rhs) {
                     return self.compare_ints(c, &l, *op, &r, failed);
                 }
                 match literal_compare(lhs, *op, rhs) {
@@ -495,6 +518,13 @@ impl IntExpr {
     }
 }
 
+/// Both sides of a comparison as integer expressions, when native code computes them (at least
+/// one reads a field: literals alone were folded when the statement compiled).
+fn native_ints(lhs: &CExpr, rhs: &CExpr) -> Option<(IntExpr, IntExpr)> {
+    let (l, r) = (int_expr(lhs)?, int_expr(rhs)?);
+    (l.reads_field() || r.reads_field()).then_some((l, r))
+}
+
 fn int_expr(e: &CExpr) -> Option<IntExpr> {
     match e {
         CExpr::Lit(ValueLit::Int(n)) => Some(IntExpr::Lit(*n)),
@@ -503,6 +533,19 @@ fn int_expr(e: &CExpr) -> Option<IntExpr> {
             Some(IntExpr::Math(*op, Box::new(int_expr(lhs)?), Box::new(int_expr(rhs)?)))
         }
         _ => None,
+    }
+}
+
+/// Whether native code would evaluate the whole condition through one [`helpers::condition`]
+/// call (a converter, a comparison it does not handle natively, or `not` of those).
+fn interpreted(c: &CBool) -> bool {
+    match c {
+        CBool::Call(_) => true,
+        CBool::Not(inner) => interpreted(inner),
+        CBool::Compare { lhs, op, rhs } => {
+            native_ints(lhs, rhs).is_none() && literal_compare(lhs, *op, rhs).is_none()
+        }
+        CBool::Or(..) | CBool::And(..) | CBool::Const(_) => false,
     }
 }
 
