@@ -103,6 +103,7 @@ codes! {
     E300 "argument_kind" "an argument whose kind can never satisfy its parameter";
     E301 "arithmetic_kind" "an arithmetic operand whose kind can never take part";
     E302 "read_only_path" "a `set` of a path that cannot be written";
+    E303 "argument_always_fails" "a literal argument the function refuses on every record at run time";
     E400 "unknown_function" "a function that does not exist";
     E401 "argument_count" "too many or too few arguments";
     E402 "unknown_argument_name" "a named argument the function does not have";

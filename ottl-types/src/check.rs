@@ -444,10 +444,33 @@ impl Checker {
             _ => None,
         };
         match sig.name {
+            // Checked at run time, before the target is read, in this order.
+            "Substring" => {
+                let int = |i: usize| match literal(i) {
+                    Some(Value { kind: ValueKind::Int(n), range }) => Some((*n, *range)),
+                    _ => None,
+                };
+                let failure = match (int(1), int(2)) {
+                    (Some((start, range)), _) if start < 0 => Some((
+                        range,
+                        format!("invalid start for substring function, {start} cannot be negative"),
+                    )),
+                    (_, Some((length, range))) if length <= 0 => Some((
+                        range,
+                        format!("invalid length for substring function, {length} cannot be negative or zero"),
+                    )),
+                    _ => None,
+                };
+                if let Some((range, message)) = failure {
+                    self.diags.push(diag::argument_always_fails(range, message));
+                }
+            }
             "limit" => {
                 if let (Some(Value { kind: ValueKind::Int(limit), .. }), Some(keys)) =
                     (literal(1), literal(2))
                     && let ValueKind::List(items) = &keys.kind
+                    // A negative limit is refused first, as upstream's factory checks it first.
+                    && *limit >= 0
                     && i64::try_from(items.len()).is_ok_and(|n| n > *limit)
                 {
                     let msg = format!(

@@ -253,6 +253,12 @@ pub(crate) fn argument_kind(
     )
 }
 
+pub(crate) fn argument_always_fails(range: TextRange, message: String) -> Diagnostic {
+    Diagnostic::error(codes::E303, message)
+        .with_label(range, "refused on every record")
+        .with_help("upstream accepts the statement and fails on every record at run time, with this message")
+}
+
 pub(crate) fn arithmetic_kind(range: TextRange, got: crate::Kind) -> Diagnostic {
     Diagnostic::error(codes::E301, format!("{} cannot take part in arithmetic", got.a()))
         .with_label(range, format!("always {}", got.a()))
