@@ -163,6 +163,7 @@ impl Checker {
             self.set(target, value);
         }
         self.constraints(sig, &bound);
+        self.always_fails(sig, &bound);
         for (param, arg) in sig.params.iter().zip(&bound) {
             match arg {
                 Some(arg) => self.argument(sig, param.name, param.ty, arg),
@@ -437,8 +438,9 @@ impl Checker {
         }
     }
 
-    /// Checks that involve two literal arguments (upstream's function factories).
-    fn constraints(&mut self, sig: &Signature, bound: &[Option<&Argument>]) {
+    /// Literal arguments upstream accepts at load and refuses on every record at run time
+    /// (E303), with the run-time message.
+    fn always_fails(&mut self, sig: &Signature, bound: &[Option<&Argument>]) {
         let literal = |i: usize| match bound.get(i).copied().flatten().map(|a| &a.value) {
             Some(ArgValue::Value(v)) => Some(v),
             _ => None,
@@ -450,21 +452,58 @@ impl Checker {
                     Some(Value { kind: ValueKind::Int(n), range }) => Some((*n, *range)),
                     _ => None,
                 };
-                let failure = match (int(1), int(2)) {
-                    (Some((start, range)), _) if start < 0 => Some((
+                let target = match literal(0) {
+                    Some(Value { kind: ValueKind::String(s), range }) => Some((s.len(), *range)),
+                    _ => None,
+                };
+                let failure = match (int(1), int(2), target) {
+                    (Some((start, range)), _, _) if start < 0 => Some((
                         range,
                         format!("invalid start for substring function, {start} cannot be negative"),
                     )),
-                    (_, Some((length, range))) if length <= 0 => Some((
+                    (_, Some((length, range)), _) if length <= 0 => Some((
                         range,
                         format!("invalid length for substring function, {length} cannot be negative or zero"),
                     )),
+                    (Some((start, _)), Some((length, _)), Some((len, range)))
+                        if i64::try_from(len).is_ok_and(|len| start.saturating_add(length) > len) =>
+                    {
+                        let end = start.saturating_add(length);
+                        Some((
+                            range,
+                            format!(
+                                "invalid range for substring function, {end} cannot be greater than the length of target string({len})"
+                            ),
+                        ))
+                    }
                     _ => None,
                 };
                 if let Some((range, message)) = failure {
                     self.diags.push(diag::argument_always_fails(range, message));
                 }
             }
+            "Log" => {
+                let non_positive = match literal(0) {
+                    Some(Value { kind: ValueKind::Int(n), range }) => (*n <= 0).then_some(*range),
+                    Some(Value { kind: ValueKind::Float(x), range }) => (*x <= 0.0).then_some(*range),
+                    _ => None,
+                };
+                if let Some(range) = non_positive {
+                    self.diags
+                        .push(diag::argument_always_fails(range, "value must be greater than zero".into()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks that involve two literal arguments (upstream's function factories).
+    fn constraints(&mut self, sig: &Signature, bound: &[Option<&Argument>]) {
+        let literal = |i: usize| match bound.get(i).copied().flatten().map(|a| &a.value) {
+            Some(ArgValue::Value(v)) => Some(v),
+            _ => None,
+        };
+        match sig.name {
             "limit" => {
                 if let (Some(Value { kind: ValueKind::Int(limit), .. }), Some(keys)) =
                     (literal(1), literal(2))
@@ -527,6 +566,12 @@ impl Checker {
                     let range = literal(2).or(literal(1)).map_or(TextRange::default(), |v| v.range);
                     let msg = format!("the delimiter and the pair delimiter cannot both be {delimiter:?}");
                     self.diags.push(diag::invalid_literal_value(range, msg));
+                } else if sig.name == "ParseKeyValue"
+                    && let Some(Value { kind: ValueKind::String(s), range }) = literal(0)
+                    && s.is_empty()
+                {
+                    let msg = "cannot parse from empty string".to_string();
+                    self.diags.push(diag::argument_always_fails(*range, msg));
                 }
             }
             _ => {}
