@@ -96,7 +96,7 @@ fn sigterm_under_load_flushes_everything_accepted() {
     let load = ottl()
         .args(["loadgen", "--endpoint", &addr, "--duration", "4s", "--workers", "4", "--batch", "50"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("loadgen starts");
     std::thread::sleep(Duration::from_millis(1500));
@@ -105,15 +105,17 @@ fn sigterm_under_load_flushes_everything_accepted() {
     assert!(killed.success());
     let status = runtime.wait_with_output().expect("the runtime exits");
     assert_eq!(status.status.code(), Some(0), "a clean shutdown");
-    let report = load.wait_with_output().expect("loadgen exits");
-    let report = String::from_utf8_lossy(&report.stdout);
+    let load = load.wait_with_output().expect("loadgen exits");
+    let report = String::from_utf8_lossy(&load.stdout);
     // "sent N items in R requests over Ts: A accepted (...), ..."
     let accepted: u64 = report
         .split(": ")
         .nth(1)
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("a report: {report}"));
+        .unwrap_or_else(|| {
+            panic!("a report: {report} (loadgen {}: {})", load.status, String::from_utf8_lossy(&load.stderr))
+        });
     assert!(accepted > 0, "{report}");
     let text = std::fs::read_to_string(&out).expect("the file exporter wrote");
     let written: usize = text.lines().map(|l| l.matches("\"severityNumber\"").count()).sum();

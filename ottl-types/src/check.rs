@@ -254,6 +254,12 @@ impl Checker {
             self.diags.push(diag::arithmetic_kind(bad.range, kind));
         } else if math_kind(l, op, r).is_none() {
             self.diags.push(diag::arithmetic_combination(range, op.as_str(), l, r));
+        } else if op == MathOp::Div
+            && matches!(l, Kind::Int | Kind::Float)
+            && (matches!(rhs.kind, ValueKind::Int(0)) || matches!(rhs.kind, ValueKind::Float(f) if f == 0.0))
+        {
+            // A number over a literal zero: the message is the same for ints and floats.
+            self.diags.push(diag::argument_always_fails(rhs.range, "attempted to divide by 0".into()));
         }
     }
 
