@@ -447,10 +447,7 @@ impl Checker {
     /// Literal arguments upstream accepts at load and refuses on every record at run time
     /// (E303), with the run-time message.
     fn always_fails(&mut self, sig: &Signature, bound: &[Option<&Argument>]) {
-        let literal = |i: usize| match bound.get(i).copied().flatten().map(|a| &a.value) {
-            Some(ArgValue::Value(v)) => Some(v),
-            _ => None,
-        };
+        let literal = |i: usize| bound_value(bound, i);
         match sig.name {
             // Checked at run time, before the target is read, in this order.
             "Substring" => {
@@ -505,10 +502,7 @@ impl Checker {
 
     /// Checks that involve two literal arguments (upstream's function factories).
     fn constraints(&mut self, sig: &Signature, bound: &[Option<&Argument>]) {
-        let literal = |i: usize| match bound.get(i).copied().flatten().map(|a| &a.value) {
-            Some(ArgValue::Value(v)) => Some(v),
-            _ => None,
-        };
+        let literal = |i: usize| bound_value(bound, i);
         match sig.name {
             "limit" => {
                 if let (Some(Value { kind: ValueKind::Int(limit), .. }), Some(keys)) =
@@ -699,6 +693,14 @@ fn kind_name(k: Kind) -> &'static str {
 
 fn arithmetic_operand(k: Kind) -> bool {
     matches!(k, Kind::Int | Kind::Float | Kind::Time | Kind::Duration | Kind::Any)
+}
+
+/// The value bound to parameter `i`, when one was given as a value (not a function name).
+fn bound_value<'a>(bound: &[Option<&'a Argument>], i: usize) -> Option<&'a Value> {
+    match bound.get(i).copied().flatten().map(|a| &a.value) {
+        Some(ArgValue::Value(v)) => Some(v),
+        _ => None,
+    }
 }
 
 /// The kind of `l op r` (`pkg/ottl/math.go`), `None` when upstream always fails.
