@@ -485,6 +485,20 @@ impl Checker {
                     self.diags.push(diag::argument_always_fails(range, message));
                 }
             }
+            "IsValidLuhn" => {
+                let refused = match literal(0) {
+                    Some(Value { kind: ValueKind::String(s), range })
+                        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        Some((*range, "invalid input: the string must contain only digits"))
+                    }
+                    Some(Value { kind: ValueKind::Nil, range }) => Some((*range, "invalid input: nil")),
+                    _ => None,
+                };
+                if let Some((range, message)) = refused {
+                    self.diags.push(diag::argument_always_fails(range, message.into()));
+                }
+            }
             "Log" => {
                 let non_positive = match literal(0) {
                     Some(Value { kind: ValueKind::Int(n), range }) => (*n <= 0).then_some(*range),
