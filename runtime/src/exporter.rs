@@ -179,7 +179,7 @@ async fn export_with_retry(target: &Target, p: &Payload, retry: RetrySettings) -
     let mut interval = retry.initial_interval;
     // Network exporters send the encoded payload: encoded once, whatever the retries.
     let encoded = match target {
-        Target::Grpc { .. } | Target::Http { .. } => Some(bytes::Bytes::from(signal::encode(p))),
+        Target::Grpc { .. } | Target::Http { .. } => Some(bytes::Bytes::from(p.to_protobuf())),
         Target::File(_) | Target::Debug(_) | Target::Pprof { .. } => None,
     };
     loop {
@@ -202,7 +202,7 @@ async fn export_with_retry(target: &Target, p: &Payload, retry: RetrySettings) -
 }
 
 async fn export(target: &Target, p: &Payload, encoded: Option<&bytes::Bytes>) -> Result<(), ExportError> {
-    let encoded = || encoded.cloned().unwrap_or_else(|| bytes::Bytes::from(signal::encode(p)));
+    let encoded = || encoded.cloned().unwrap_or_else(|| bytes::Bytes::from(p.to_protobuf()));
     match target {
         Target::Grpc { channel, settings } => export_grpc(channel, settings, signal_of(p), encoded()).await,
         Target::Http { client, settings } => export_http(client, settings, signal_of(p), &encoded()).await,

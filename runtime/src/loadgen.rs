@@ -280,7 +280,7 @@ pub async fn run(o: &Options) -> Result<Report, String> {
         let payload = synthetic(o.signal, o.batch.max(1), w);
         let items = signal::items(&payload) as u64;
         let body = {
-            let raw = signal::encode(&payload);
+            let raw = payload.to_protobuf();
             if o.gzip {
                 use std::io::Write as _;
                 let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -352,14 +352,14 @@ pub async fn run(o: &Options) -> Result<Report, String> {
 /// thread: the floor cost any OTLP pass-through pays.
 #[expect(clippy::cast_precision_loss, reason = "a rate for people to read")]
 pub fn codec_baseline(signal: Signal, batch: usize, duration: Duration) -> f64 {
-    let bytes = signal::encode(&synthetic(signal, batch.max(1), 0));
+    let bytes = synthetic(signal, batch.max(1), 0).to_protobuf();
     let start = Instant::now();
     let mut items = 0u64;
     while start.elapsed() < duration {
         for _ in 0..16 {
             if let Ok(p) = signal.decode(&bytes) {
                 items += signal::items(&p) as u64;
-                std::hint::black_box(signal::encode(&p));
+                std::hint::black_box(p.to_protobuf());
             }
         }
     }

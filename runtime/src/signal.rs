@@ -9,7 +9,6 @@ use opentelemetry_proto::tonic::logs::v1::{ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::metrics::v1::{ResourceMetrics, ScopeMetrics};
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
 use ottl_jit::exec::Payload;
-use prost::Message;
 
 /// A pipeline's data type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,12 +68,7 @@ impl Signal {
 
     /// Decodes an OTLP protobuf request of this signal.
     pub fn decode(self, bytes: &[u8]) -> Result<Payload, prost::DecodeError> {
-        Ok(match self {
-            Signal::Traces => Payload::Traces(ExportTraceServiceRequest::decode(bytes)?),
-            Signal::Metrics => Payload::Metrics(ExportMetricsServiceRequest::decode(bytes)?),
-            Signal::Logs => Payload::Logs(ExportLogsServiceRequest::decode(bytes)?),
-            Signal::Profiles => Payload::Profiles(ExportProfilesServiceRequest::decode(bytes)?),
-        })
+        self.empty().decode_like(bytes)
     }
 
     /// Decodes an OTLP/JSON request of this signal (`{}` is an empty request).
@@ -103,16 +97,6 @@ pub fn signal_of(p: &Payload) -> Signal {
         Payload::Metrics(_) => Signal::Metrics,
         Payload::Logs(_) => Signal::Logs,
         Payload::Profiles(_) => Signal::Profiles,
-    }
-}
-
-/// Encodes a request as OTLP protobuf.
-pub fn encode(p: &Payload) -> Vec<u8> {
-    match p {
-        Payload::Traces(r) => r.encode_to_vec(),
-        Payload::Metrics(r) => r.encode_to_vec(),
-        Payload::Logs(r) => r.encode_to_vec(),
-        Payload::Profiles(r) => r.encode_to_vec(),
     }
 }
 

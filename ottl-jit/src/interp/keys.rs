@@ -171,7 +171,7 @@ fn set_in_map(m: &mut Vec<KeyValue>, keys: &[Resolved<'_>], v: AnyValue) -> Resu
 
 /// The value of the map's first pair with key `k`, appended empty when there is none
 /// (`Map.GetOrPutEmpty`).
-fn map_slot<'m>(m: &'m mut Vec<KeyValue>, k: &str) -> &'m mut AnyValue {
+pub(super) fn map_slot<'m>(m: &'m mut Vec<KeyValue>, k: &str) -> &'m mut AnyValue {
     let pos = if let Some(p) = m.iter().position(|kv| key_eq(&kv.key, k)) {
         p
     } else {

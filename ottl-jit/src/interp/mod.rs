@@ -254,11 +254,7 @@ impl CExpr {
 
 /// `pcommon.Map.PutX`: replaces the key's value or appends the key.
 pub fn upsert(m: &mut Vec<KeyValue>, key: &str, v: &Value<'_>) {
-    let any = v.to_any().unwrap_or_default();
-    match m.iter_mut().find(|kv| crate::value::key_eq(&kv.key, key)) {
-        Some(kv) => kv.value = Some(any),
-        None => m.push(KeyValue { key: key.to_string(), value: Some(any), ..KeyValue::default() }),
-    }
+    *keys::map_slot(m, key) = v.to_any().unwrap_or_default();
 }
 
 impl CPath {

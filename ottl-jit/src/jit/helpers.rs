@@ -419,17 +419,19 @@ const _: fn(&LogRecord, &Span) = |l, s| {
     );
 };
 
-/// The address of the record's log record (`base` 0) or span (`base` 1, a span event's span
+/// The address of the record's log record or span (by [`Base`], a span event's span
 /// included), or null when the record has none. Native code loads [`native_int`] fields from it
 /// within the one comparison it asked for, calling no other helper in between, and comparisons
 /// change nothing: the item is not written or moved while the address is in use.
 pub(super) unsafe extern "C" fn item(frame: *mut Frame<'_>, base: u32) -> *const u8 {
+    const LOG: u32 = Base::Log as u32;
+    const SPAN: u32 = Base::Span as u32;
     // SAFETY: native code passes the frame it was called with, alive for the call.
     let frame = unsafe { &mut *frame };
     let rec: &Record<'_> = frame.record();
     match (base, &rec.item) {
-        (0, Item::Log(l)) => std::ptr::from_ref::<LogRecord>(l).cast(),
-        (1, Item::Span(s) | Item::SpanEvent { span: s, .. }) => std::ptr::from_ref::<Span>(s).cast(),
+        (LOG, Item::Log(l)) => std::ptr::from_ref::<LogRecord>(l).cast(),
+        (SPAN, Item::Span(s) | Item::SpanEvent { span: s, .. }) => std::ptr::from_ref::<Span>(s).cast(),
         _ => std::ptr::null(),
     }
 }
