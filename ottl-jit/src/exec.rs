@@ -31,21 +31,36 @@ impl Payload {
             serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
         empty_lists_have_values(&mut v);
         let obj = v.as_object().ok_or("an OTLP/JSON payload is an object")?;
-        if obj.contains_key("resourceLogs") {
-            serde_json::from_value(v).map(Payload::Logs).map_err(|e| format!("invalid OTLP logs: {e}"))
+        let signal = if obj.contains_key("resourceLogs") {
+            "logs"
         } else if obj.contains_key("resourceSpans") {
-            serde_json::from_value(v).map(Payload::Traces).map_err(|e| format!("invalid OTLP traces: {e}"))
+            "traces"
         } else if obj.contains_key("resourceMetrics") {
-            serde_json::from_value(v).map(Payload::Metrics).map_err(|e| format!("invalid OTLP metrics: {e}"))
+            "metrics"
         } else if obj.contains_key("resourceProfiles") {
-            let mut v = v;
             crate::profiles_json::decode(&mut v).map_err(|e| format!("invalid OTLP profiles: {e}"))?;
-            serde_json::from_value(v)
-                .map(Payload::Profiles)
-                .map_err(|e| format!("invalid OTLP profiles: {e}"))
+            "profiles"
         } else {
-            Err("expected an OTLP/JSON export request with `resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`".into())
-        }
+            return Err("expected an OTLP/JSON export request with `resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`".into());
+        };
+        let decode = |v: serde_json::Value| match signal {
+            "logs" => serde_json::from_value(v).map(Payload::Logs),
+            "traces" => serde_json::from_value(v).map(Payload::Traces),
+            "metrics" => serde_json::from_value(v).map(Payload::Metrics),
+            _ => serde_json::from_value(v).map(Payload::Profiles),
+        };
+        let invalid = |e: &dyn std::fmt::Display| format!("invalid OTLP {signal}: {e}");
+        // NaN and the infinities are strings in OTLP/JSON; they are taken out for the typed
+        // decoding and put back after it. When the decoding fails, the error is the one the
+        // text as written gives.
+        let original = (text.contains("NaN") || text.contains("Infinity")).then(|| v.clone());
+        let taken = crate::nonfinite::take(&mut v);
+        let mut payload = match decode(v) {
+            Ok(p) => p,
+            Err(e) => return Err(invalid(&original.and_then(|v| decode(v).err()).unwrap_or(e))),
+        };
+        crate::nonfinite::put(&mut payload, taken).map_err(|e| invalid(&e))?;
+        Ok(payload)
     }
 
     /// The request as OTLP protobuf bytes.
@@ -81,21 +96,23 @@ impl Payload {
     }
 
     fn to_json_value(&self) -> serde_json::Result<serde_json::Value> {
-        match self {
+        let mut v = match self {
             Payload::Logs(r) => serde_json::to_value(r),
             Payload::Traces(r) => serde_json::to_value(r),
             Payload::Metrics(r) => serde_json::to_value(r),
-            Payload::Profiles(r) => serde_json::to_value(r).map(|mut v| {
-                crate::profiles_json::encode(&mut v);
-                v
-            }),
+            Payload::Profiles(r) => serde_json::to_value(r),
+        }?;
+        crate::nonfinite::patch(self, &mut v);
+        if let Payload::Profiles(_) = self {
+            crate::profiles_json::encode(&mut v);
         }
+        Ok(v)
     }
 }
 
 /// OTLP/JSON leaves an empty list out (`{"arrayValue": {}}`); the generated deserializer wants
-/// `values` present. A `doubleValue` written as a numeric string becomes a number. (`"NaN"` and
-/// the infinities are still refused: the JSON value tree cannot hold them.)
+/// `values` present. A `doubleValue` written as a numeric string becomes a number (`"NaN"` and
+/// the infinities are left to [`crate::nonfinite`]).
 fn empty_lists_have_values(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(map) => {

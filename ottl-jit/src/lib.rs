@@ -12,6 +12,7 @@ pub mod interp;
 pub mod jit;
 pub mod json;
 pub mod math;
+mod nonfinite;
 mod profiles_json;
 pub mod record;
 mod record_metrics;
