@@ -320,7 +320,13 @@ pub(super) unsafe extern "C" fn rename(frame: *mut Frame<'_>, rename: *const Ren
     let Some(map) = frame.record().map_mut(r.field) else { return };
     let (src, dst) = (&*r.src, &*r.dst);
     let (mut at, mut existing) = (None, None);
+    // Most keys differ from both in length: the loop reads one word per pair for them.
+    let (src_len, dst_len) = (src.len(), dst.len());
     for (i, kv) in map.iter().enumerate() {
+        let len = kv.key.len();
+        if len != src_len && len != dst_len {
+            continue;
+        }
         let key = kv.key.as_str();
         if at.is_none() && key_eq(key, src) {
             at = Some(i);
