@@ -27,37 +27,19 @@ pub enum Payload {
 impl Payload {
     /// Reads OTLP/JSON (`resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`).
     pub fn from_json(text: &str) -> Result<Payload, String> {
-        let mut v: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
-        empty_lists_have_values(&mut v);
-        let obj = v.as_object().ok_or("an OTLP/JSON payload is an object")?;
-        let signal = if obj.contains_key("resourceLogs") {
-            "logs"
-        } else if obj.contains_key("resourceSpans") {
-            "traces"
-        } else if obj.contains_key("resourceMetrics") {
-            "metrics"
-        } else if obj.contains_key("resourceProfiles") {
-            crate::profiles_json::decode(&mut v).map_err(|e| format!("invalid OTLP profiles: {e}"))?;
-            "profiles"
-        } else {
-            return Err("expected an OTLP/JSON export request with `resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`".into());
-        };
-        let decode = |v: serde_json::Value| match signal {
-            "logs" => serde_json::from_value(v).map(Payload::Logs),
-            "traces" => serde_json::from_value(v).map(Payload::Traces),
-            "metrics" => serde_json::from_value(v).map(Payload::Metrics),
-            _ => serde_json::from_value(v).map(Payload::Profiles),
-        };
+        let (signal, decode, mut v) = json_tree(text)?;
         let invalid = |e: &dyn std::fmt::Display| format!("invalid OTLP {signal}: {e}");
         // NaN and the infinities are strings in OTLP/JSON; they are taken out for the typed
-        // decoding and put back after it. When the decoding fails, the error is the one the
-        // text as written gives.
-        let original = (text.contains("NaN") || text.contains("Infinity")).then(|| v.clone());
+        // decoding and put back after it.
         let taken = crate::nonfinite::take(&mut v);
         let mut payload = match decode(v) {
             Ok(p) => p,
-            Err(e) => return Err(invalid(&original.and_then(|v| decode(v).err()).unwrap_or(e))),
+            // The error is the one the text as written gives (read again, on this cold path).
+            Err(e) if !taken.is_empty() => {
+                let again = json_tree(text).ok().and_then(|(_, decode, v)| decode(v).err());
+                return Err(invalid(&again.unwrap_or(e)));
+            }
+            Err(e) => return Err(invalid(&e)),
         };
         crate::nonfinite::put(&mut payload, taken).map_err(|e| invalid(&e))?;
         Ok(payload)
@@ -108,6 +90,30 @@ impl Payload {
         }
         Ok(v)
     }
+}
+
+/// Decodes a JSON tree into the typed request of one signal.
+type Decode = fn(serde_json::Value) -> serde_json::Result<Payload>;
+
+/// An OTLP/JSON request as a JSON tree ready for its signal's typed decoding, with the signal's
+/// name and decoder.
+fn json_tree(text: &str) -> Result<(&'static str, Decode, serde_json::Value), String> {
+    let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    empty_lists_have_values(&mut v);
+    let obj = v.as_object().ok_or("an OTLP/JSON payload is an object")?;
+    let (signal, decode): (_, Decode) = if obj.contains_key("resourceLogs") {
+        ("logs", |v| serde_json::from_value(v).map(Payload::Logs))
+    } else if obj.contains_key("resourceSpans") {
+        ("traces", |v| serde_json::from_value(v).map(Payload::Traces))
+    } else if obj.contains_key("resourceMetrics") {
+        ("metrics", |v| serde_json::from_value(v).map(Payload::Metrics))
+    } else if obj.contains_key("resourceProfiles") {
+        crate::profiles_json::decode(&mut v).map_err(|e| format!("invalid OTLP profiles: {e}"))?;
+        ("profiles", |v| serde_json::from_value(v).map(Payload::Profiles))
+    } else {
+        return Err("expected an OTLP/JSON export request with `resourceLogs`, `resourceSpans`, `resourceMetrics` or `resourceProfiles`".into());
+    };
+    Ok((signal, decode, v))
 }
 
 /// OTLP/JSON leaves an empty list out (`{"arrayValue": {}}`); the generated deserializer wants

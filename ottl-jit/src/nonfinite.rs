@@ -47,6 +47,12 @@ fn name(x: f64) -> Option<&'static str> {
 #[derive(Debug, Default)]
 pub(crate) struct Taken(HashMap<String, f64>);
 
+impl Taken {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Replaces every special double string under a double key with `0` and remembers it.
 pub(crate) fn take(v: &mut serde_json::Value) -> Taken {
     fn walk(v: &mut serde_json::Value, at: &mut String, double: bool, taken: &mut Taken) {
@@ -61,7 +67,7 @@ pub(crate) fn take(v: &mut serde_json::Value) -> Taken {
                 for (key, value) in map.iter_mut() {
                     let len = at.len();
                     at.push('/');
-                    at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    pointer_token(at, key);
                     walk(value, at, DOUBLE_KEYS.contains(&key.as_str()), taken);
                     at.truncate(len);
                 }
@@ -82,10 +88,21 @@ pub(crate) fn take(v: &mut serde_json::Value) -> Taken {
     taken
 }
 
+/// Appends a key to a JSON pointer, escaped as RFC 6901 says (`~` as `~0`, `/` as `~1`).
+fn pointer_token(at: &mut String, key: &str) {
+    for c in key.chars() {
+        match c {
+            '~' => at.push_str("~0"),
+            '/' => at.push_str("~1"),
+            c => at.push(c),
+        }
+    }
+}
+
 /// Puts the taken doubles into the decoded payload; a special string that was not in a double
 /// field is an error.
 pub(crate) fn put(payload: &mut Payload, mut taken: Taken) -> Result<(), String> {
-    if taken.0.is_empty() {
+    if taken.is_empty() {
         return Ok(());
     }
     each_mut(payload, &mut |at, x| {
