@@ -414,7 +414,10 @@ fn config_group(args: &CompileArgs) -> Result<(ContextId, Vec<String>, Vec<Strin
         &group.conditions,
     )
     .ok_or_else(|| format!("{}: the context of the statements cannot be inferred", group.key))?;
-    Ok((env.context, group.statements.clone(), group.conditions.clone(), group.error_mode))
+    // The module keeps the text the Collector parses: with the context's prefix inserted where
+    // the group sets `context:`, so its errors name the statement as the Collector does.
+    let statements = group.statements.iter().map(|s| ottl_types::hir::statement_text(env, s)).collect();
+    Ok((env.context, statements, group.conditions.clone(), group.error_mode))
 }
 
 pub fn compile(args: &CompileArgs) -> Result<ExitCode, String> {

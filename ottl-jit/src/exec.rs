@@ -45,6 +45,17 @@ impl Payload {
         Ok(payload)
     }
 
+    /// The signal's name as the transform processor's config spells it (`logs`, `traces`,
+    /// `metrics`, `profiles`).
+    pub fn signal(&self) -> &'static str {
+        match self {
+            Payload::Logs(_) => "logs",
+            Payload::Traces(_) => "traces",
+            Payload::Metrics(_) => "metrics",
+            Payload::Profiles(_) => "profiles",
+        }
+    }
+
     /// The request as OTLP protobuf bytes.
     pub fn to_protobuf(&self) -> Vec<u8> {
         use prost::Message;
@@ -250,6 +261,27 @@ pub fn compile_group(
         return Ok(Compiled::Wasm(Box::new(group)));
     }
     let group = interp_group(context, statements, conditions, error_mode)?;
+    Compiled::new(group, backend)
+        .map_err(|u| CompileError::Unsupported { text: statements.join("\n"), reason: u.0 })
+}
+
+/// Compiles one group resolved in the given environments (as `ottl_types::source` resolves a
+/// transform group, its context given or inferred) for any backend. A WASM module records only
+/// its context and source, and reads the source unprefixed, so it gets the text the Collector
+/// parses (the context's prefix inserted where the group sets `context:`).
+pub fn compile_group_in(
+    env: Env,
+    cond_env: Env,
+    statements: &[String],
+    conditions: &[String],
+    error_mode: ErrorMode,
+    backend: Backend,
+) -> Result<Compiled, CompileError> {
+    let group = interp_group_in(env, cond_env, statements, conditions, error_mode)?;
+    if backend == Backend::Wasm {
+        let texts: Vec<String> = statements.iter().map(|s| ottl_types::hir::statement_text(env, s)).collect();
+        return compile_group(env.context, &texts, conditions, error_mode, backend);
+    }
     Compiled::new(group, backend)
         .map_err(|u| CompileError::Unsupported { text: statements.join("\n"), reason: u.0 })
 }

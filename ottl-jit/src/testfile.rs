@@ -17,8 +17,10 @@
 //! the first record's attributes as a plain map (YAML `1` is an int, `1.0` a double), the rest
 //! of the payload unchanged; `changed_attributes` lists only the attributes set (new keys are
 //! appended, as `pcommon.Map.Put` does); `unchanged: true` expects the input back. A case's own
-//! `input` and `context` replace the file's; `groups: [{context, statements}]` runs several
-//! statement groups in order, each in its own context.
+//! `input` and `context` replace the file's; `groups: [{context, error_mode, conditions, statements}]`
+//! runs several statement groups in order, each resolved as the transform processor resolves a
+//! group (`context` inserted into unprefixed paths, or inferred when absent; `error_mode` in place
+//! of the case's).
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 use serde::Deserialize;
@@ -92,7 +94,13 @@ struct Case {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GroupSpec {
-    context: String,
+    /// Without a context, the group's context is inferred from its paths, as the transform
+    /// processor does for a group without `context:` (every path must then name its context).
+    #[serde(default)]
+    context: Option<String>,
+    /// This group's error mode, in place of the case's (the processor-wide one).
+    #[serde(default)]
+    error_mode: Option<String>,
     #[serde(default)]
     conditions: Vec<String>,
     statements: Vec<String>,
@@ -148,7 +156,9 @@ pub fn run_on(text: &str, backends: &[Backend]) -> Vec<(String, Verdict)> {
                 c.conditions.clone_from(&t.conditions);
             }
             let name = c.name.clone().unwrap_or_else(|| {
-                let groups = c.groups.iter().map(|g| format!("{}: {}", g.context, g.statements.join("; ")));
+                let groups = c.groups.iter().map(|g| {
+                    format!("{}: {}", g.context.as_deref().unwrap_or("inferred"), g.statements.join("; "))
+                });
                 c.statements.iter().cloned().chain(groups).collect::<Vec<_>>().join("; ")
             });
             let verdict = match c.input.as_ref().or(t.input.as_ref()) {
@@ -182,9 +192,10 @@ struct Run {
 /// Compiles and runs a case's statements on one backend.
 fn execute(context: &str, input: &serde_json::Value, c: &Case, backend: Backend) -> Result<Run, String> {
     let error_mode = match &c.error_mode {
-        Some(m) => ErrorMode::parse(m).ok_or_else(|| format!("unknown error_mode `{m}`"))?,
+        Some(m) => error_mode_of(m)?,
         None => ErrorMode::Propagate,
     };
+    let mut data = payload(input, "input")?;
     let mut programs = Vec::new();
     if c.groups.is_empty() {
         let context = context_id(context)?;
@@ -193,14 +204,21 @@ fn execute(context: &str, input: &serde_json::Value, c: &Case, backend: Backend)
         programs.push(Program { context, groups: vec![group] });
     }
     for g in &c.groups {
-        let context = context_id(&g.context)?;
-        let group = exec::compile_group(context, &g.statements, &g.conditions, error_mode, backend)
+        let error_mode = g.error_mode.as_deref().map_or(Ok(error_mode), error_mode_of)?;
+        let context = g.context.as_deref().map(context_id).transpose()?;
+        let (env, cond_env) =
+            ottl_types::source::transform_group_envs(data.signal(), context, &g.statements, &g.conditions)
+                .ok_or("the context of the group's statements cannot be inferred")?;
+        let group = exec::compile_group_in(env, cond_env, &g.statements, &g.conditions, error_mode, backend)
             .map_err(|e| e.to_string())?;
-        programs.push(Program { context, groups: vec![group] });
+        programs.push(Program { context: env.context, groups: vec![group] });
     }
-    let mut data = payload(input, "input")?;
     let result = programs.iter().try_for_each(|p| p.run(&mut data, &mut Hooks::default()));
     Ok(Run { result, data })
+}
+
+fn error_mode_of(name: &str) -> Result<ErrorMode, String> {
+    ErrorMode::parse(name).ok_or_else(|| format!("unknown error_mode `{name}`"))
 }
 
 fn run_case(context: &str, input: &serde_json::Value, c: &Case, backends: &[Backend]) -> Result<(), String> {

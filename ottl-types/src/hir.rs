@@ -130,9 +130,30 @@ pub fn statement(env: Env, s: &ast::Statement, text: &str) -> Result<Statement, 
             Some(c) => Some(l.bool(c)?),
             None => None,
         };
-        Some(Statement { editor, condition, text: text.into() })
+        Some(Statement { editor, condition, text: written_as(env, s, text) })
     });
     lowered.ok_or_else(|| vec![internal(s.range)])
+}
+
+/// The statement's text as the Collector reports it: a transform group with `context:` parses
+/// the text with the context's prefix inserted into every unprefixed path, so that is the text
+/// its errors name.
+fn written_as(env: Env, s: &ast::Statement, text: &str) -> Arc<str> {
+    if env.mode != paths::PathMode::InsertedPrefix {
+        return text.into();
+    }
+    let paths = crate::infer::PathCollector::statement(s);
+    crate::infer::prefix_paths(text, &paths, env.context.name(), env.context.prefixes()).into()
+}
+
+/// [`written_as`] for a statement's text: what a backend that keeps only the source (a WASM
+/// module) must read, unprefixed, to name the statement as the Collector does. A text that does
+/// not parse is returned as it is.
+pub fn statement_text(env: Env, text: &str) -> String {
+    match ottl_syntax::parse_statement(text).tree {
+        Some(s) if env.mode == paths::PathMode::InsertedPrefix => written_as(env, &s, text).to_string(),
+        _ => text.to_string(),
+    }
 }
 
 /// Checks and lowers a condition.
