@@ -99,7 +99,22 @@ impl Payload {
         if let Payload::Profiles(_) = self {
             crate::profiles_json::encode(&mut v);
         }
+        drop_nulls(&mut v);
         Ok(v)
+    }
+}
+
+/// Leaves out the fields the typed encoding writes as `null` (absent messages such as a record
+/// without a body, or a request without a resource), as the Collector's OTLP/JSON does; in the
+/// protobuf JSON mapping `null` and an absent field read alike.
+fn drop_nulls(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(fields) => {
+            fields.retain(|_, f| !f.is_null());
+            fields.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
     }
 }
 
