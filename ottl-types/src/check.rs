@@ -545,6 +545,15 @@ impl Checker {
                     self.diags.push(diag::invalid_literal_value(keys.range, msg));
                 }
             }
+            "SliceToMap" => {
+                if let Some(path) = literal(1)
+                    && let ValueKind::List(items) = &path.kind
+                    && items.is_empty()
+                {
+                    let msg = "key path must contain at least one element".to_string();
+                    self.diags.push(diag::invalid_literal_value(path.range, msg));
+                }
+            }
             "convert_exponential_histogram_to_histogram" => {
                 if let Some(bounds) = literal(1)
                     && let ValueKind::List(items) = &bounds.kind
