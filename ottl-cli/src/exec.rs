@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use ottl_jit::exec::{self, Hooks, Payload, Program};
-use ottl_jit::interp::{self, CStatement, ErrorMode, Outcome, StatementError};
+use ottl_jit::interp::{CStatement, ErrorMode, Outcome, StatementError};
 use ottl_jit::record::Record;
 use ottl_jit::testfile::{self, Verdict};
 use ottl_jit::value::Value;
@@ -260,15 +260,13 @@ fn run_transform(
 
 pub fn eval(args: &EvalArgs) -> Result<ExitCode, String> {
     let ctx = context(&args.context)?;
-    let parsed = ottl_syntax::parse_value(&args.expression);
     let env = Env { context: ctx, mode: PathMode::Unprefixed, component: Component::TransformStatements };
-    let hir = match parsed.tree {
-        Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => ottl_types::hir::value(env, &t),
-        _ => Err(parsed.diagnostics),
-    };
-    let hir = match hir {
-        Ok(h) => h,
-        Err(diagnostics) => {
+    if args.backend != Backend::Interp {
+        return Err("`eval` runs on the interpreter only: a value expression is not a statement group".into());
+    }
+    let expr = match exec::compile_value(env, &args.expression) {
+        Ok(e) => e,
+        Err(exec::CompileError::Diagnostics { diagnostics, .. }) => {
             for d in diagnostics.iter().filter(|d| d.is_error()) {
                 eprint!(
                     "{}",
@@ -277,17 +275,14 @@ pub fn eval(args: &EvalArgs) -> Result<ExitCode, String> {
             }
             return Ok(ExitCode::from(1));
         }
+        Err(e) => return Err(e.to_string()),
     };
-    if args.backend != Backend::Interp {
-        return Err("`eval` runs on the interpreter only: a value expression is not a statement group".into());
-    }
-    let expr = interp::expr(&hir).map_err(|u| u.0)?;
     let mut payload = match &args.input {
         Some(p) => Payload::from_json(&read_input(&p.display().to_string())?)?,
         None => empty_payload(ctx)?,
     };
     check_payload_context(&payload, ctx)?;
-    let value = first_record(&mut payload, ctx, &mut |rec| match expr.eval(rec) {
+    let value = exec::first_record(&mut payload, ctx, &mut |rec| match expr.eval(rec) {
         // Times, durations and ids have no AnyValue form: show them as their string form.
         Ok(v) => Ok(match (&v, v.to_any()) {
             (Value::Nil, _) => Ok(None),
@@ -372,19 +367,6 @@ pub(crate) fn empty_payload(ctx: ContextId) -> Result<Payload, String> {
     Payload::from_json(json)
 }
 
-/// Runs `f` on the payload's first record of the context.
-fn first_record<R>(payload: &mut Payload, ctx: ContextId, f: &mut dyn FnMut(&Record<'_>) -> R) -> Option<R> {
-    let mut out = None;
-    let _ = exec::visit(payload, ctx, &mut |rec| {
-        if out.is_none() {
-            out = Some(f(rec));
-        }
-        Ok(())
-    });
-    out
-}
-
-/// `ottl compile`: a `.ottl` file to a WASM module file.
 /// The statement group of a Collector configuration `ottl compile` was asked for: its context,
 /// statements, conditions and error mode.
 fn config_group(args: &CompileArgs) -> Result<(ContextId, Vec<String>, Vec<String>, ErrorMode), String> {
@@ -420,6 +402,8 @@ fn config_group(args: &CompileArgs) -> Result<(ContextId, Vec<String>, Vec<Strin
     Ok((env.context, statements, group.conditions.clone(), group.error_mode))
 }
 
+/// `ottl compile`: a `.ottl` file (or one transform group of a Collector configuration) to a
+/// WASM module file.
 pub fn compile(args: &CompileArgs) -> Result<ExitCode, String> {
     let is_yaml = args
         .file

@@ -361,15 +361,9 @@ impl Session {
             Ok(e) => e,
             Err(u) => return Reply::text(format!("error: {}", u.0)),
         };
-        let mut shown = None;
-        let _ = exec::visit(&mut self.record, self.context, &mut |rec| {
-            if shown.is_none() {
-                shown = Some(match expr.eval(rec) {
-                    Ok(v) => Ok((show(&v), v.go_type())),
-                    Err(e) => Err(e.to_string()),
-                });
-            }
-            Ok(())
+        let shown = exec::first_record(&mut self.record, self.context, &mut |rec| match expr.eval(rec) {
+            Ok(v) => Ok((show(&v), v.go_type())),
+            Err(e) => Err(e.to_string()),
         });
         match shown {
             Some(Ok((value, go_type))) => Reply::text(format!("{value}\n  : {} ({go_type})", hir.kind)),

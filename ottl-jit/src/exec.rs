@@ -346,6 +346,19 @@ pub fn compile_condition(env: Env, text: &str) -> Result<CBool, CompileError> {
     interp::condition(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
 }
 
+/// Parses, checks, lowers and compiles one value expression (`ottl eval`; the expression cases of
+/// test files), for the interpreter: a value expression is not a statement group.
+pub fn compile_value(env: Env, text: &str) -> Result<interp::CExpr, CompileError> {
+    let diags = |diagnostics| CompileError::Diagnostics { text: text.to_string(), diagnostics };
+    let parsed = syntax::parse_value(text);
+    let tree = match parsed.tree {
+        Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
+        _ => return Err(diags(parsed.diagnostics)),
+    };
+    let hir = ottl_types::hir::value(env, &tree).map_err(diags)?;
+    interp::expr(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
+}
+
 /// Parses, checks, lowers and compiles one statement.
 pub fn compile_statement(env: Env, text: &str) -> Result<CStatement, CompileError> {
     let diags = |diagnostics| CompileError::Diagnostics { text: text.to_string(), diagnostics };
@@ -356,6 +369,22 @@ pub fn compile_statement(env: Env, text: &str) -> Result<CStatement, CompileErro
     };
     let hir = ottl_types::hir::statement(env, &tree, text).map_err(diags)?;
     interp::compile(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
+}
+
+/// Calls `f` on the first record of the context in the payload (`None` when it has none).
+pub fn first_record<R>(
+    payload: &mut Payload,
+    ctx: ContextId,
+    f: &mut dyn FnMut(&Record<'_>) -> R,
+) -> Option<R> {
+    let mut out = None;
+    let _ = visit(payload, ctx, &mut |rec| {
+        if out.is_none() {
+            out = Some(f(rec));
+        }
+        Ok(())
+    });
+    out
 }
 
 /// Observers of a run (all optional): `before` sees each record before a group runs on it,

@@ -13,20 +13,29 @@
 //! ```
 //!
 //! Many cases can share one input: `cases:` is a list of `{name, input, context, statements |
-//! groups, conditions, error_mode, expected | expected_attributes | changed_attributes | unchanged | error}`. `expected_attributes` is
-//! the first record's attributes as a plain map (YAML `1` is an int, `1.0` a double), the rest
-//! of the payload unchanged; `changed_attributes` lists only the attributes set (new keys are
-//! appended, as `pcommon.Map.Put` does); `unchanged: true` expects the input back. A case's own
-//! `input` and `context` replace the file's; `groups: [{context, error_mode, conditions, statements}]`
-//! runs several statement groups in order, each resolved as the transform processor resolves a
-//! group (`context` inserted into unprefixed paths, or inferred when absent; `error_mode` in place
-//! of the case's).
+//! groups | expression, conditions, error_mode, expected | expected_attributes |
+//! changed_attributes | unchanged | error | value, value_type}`.
+//!
+//! - `expected_attributes` is the first record's attributes as a plain map (YAML `1` is an int,
+//!   `1.0` a double), the rest of the payload unchanged; `changed_attributes` lists only the
+//!   attributes set (new keys are appended, as `pcommon.Map.Put` does); `unchanged: true` expects
+//!   the input back.
+//! - A case's own `input` and `context` replace the file's.
+//! - `groups: [{context, error_mode, conditions, statements}]` runs several statement groups in
+//!   order, each resolved as the transform processor resolves a group (`context` inserted into
+//!   unprefixed paths, or inferred when absent; `error_mode` in place of the case's).
+//! - `expression` evaluates a value expression against the first record instead of running
+//!   statements; `value` and `value_type` say what it must give.
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 use serde::Deserialize;
 
+use ottl_types::check::{Component, Env};
+use ottl_types::paths::PathMode;
+
 use crate::exec::{self, Backend, Hooks, Payload, Program};
 use crate::interp::{ErrorMode, StatementError};
+use crate::value::Value;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,6 +88,17 @@ struct Case {
     /// payload (the transform processor's `trace_statements` list), in place of `statements`.
     #[serde(default)]
     groups: Vec<GroupSpec>,
+    /// A value expression evaluated against the first record of the context (on the
+    /// interpreter), in place of statements; `value` and `value_type` say what it gives.
+    #[serde(default)]
+    expression: Option<String>,
+    /// The value as OTLP/JSON `AnyValue`, or as text for the types that have no `AnyValue` form
+    /// (ids as hex, times in RFC 3339).
+    #[serde(default)]
+    value: Option<serde_json::Value>,
+    /// The value's Go type as upstream names it (`int64`, `pcommon.Map`, `pcommon.TraceID`, ...).
+    #[serde(default)]
+    value_type: Option<String>,
     #[serde(default)]
     expected: Option<serde_json::Value>,
     #[serde(default)]
@@ -135,6 +155,9 @@ pub fn run_on(text: &str, backends: &[Backend]) -> Vec<(String, Verdict)> {
                 input: None,
                 context: None,
                 groups: Vec::new(),
+                expression: None,
+                value: None,
+                value_type: None,
                 error_mode: t.error_mode.clone(),
                 conditions: t.conditions.clone(),
                 statements: t.statements,
@@ -159,10 +182,22 @@ pub fn run_on(text: &str, backends: &[Backend]) -> Vec<(String, Verdict)> {
                 let groups = c.groups.iter().map(|g| {
                     format!("{}: {}", g.context.as_deref().unwrap_or("inferred"), g.statements.join("; "))
                 });
-                c.statements.iter().cloned().chain(groups).collect::<Vec<_>>().join("; ")
+                c.statements
+                    .iter()
+                    .cloned()
+                    .chain(groups)
+                    .chain(c.expression.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             });
             let verdict = match c.input.as_ref().or(t.input.as_ref()) {
                 None => Verdict::Fail("the case has no `input`, and neither has the file".into()),
+                Some(input) if c.expression.is_some() => {
+                    match run_expression(c.context.as_deref().unwrap_or(&t.context), input, &c) {
+                        Ok(()) => Verdict::Pass,
+                        Err(why) => Verdict::Fail(why),
+                    }
+                }
                 Some(input) => {
                     match run_case(c.context.as_deref().unwrap_or(&t.context), input, &c, backends) {
                         Ok(()) => Verdict::Pass,
@@ -219,6 +254,44 @@ fn execute(context: &str, input: &serde_json::Value, c: &Case, backend: Backend)
 
 fn error_mode_of(name: &str) -> Result<ErrorMode, String> {
     ErrorMode::parse(name).ok_or_else(|| format!("unknown error_mode `{name}`"))
+}
+
+/// Evaluates an expression case on the first record of its context and compares the value.
+fn run_expression(context: &str, input: &serde_json::Value, c: &Case) -> Result<(), String> {
+    let text = c.expression.as_deref().unwrap_or_default();
+    let context = context_id(context)?;
+    let env = Env { context, mode: PathMode::Unprefixed, component: Component::TransformStatements };
+    let expr = exec::compile_value(env, text).map_err(|e| e.to_string())?;
+    let mut data = payload(input, "input")?;
+    let (go_type, value) = exec::first_record(&mut data, context, &mut |rec| {
+        let v = expr.eval(rec).map_err(|e| e.to_string())?;
+        Ok::<_, String>((v.go_type(), value_form(&v)?))
+    })
+    .ok_or("the input has no record for the context")??;
+    if let Some(want) = &c.value_type
+        && want != go_type
+    {
+        return Err(format!("expected a value of type {want}, got {go_type}"));
+    }
+    match &c.value {
+        Some(want) if *want != value => Err(format!("expected the value\n  {want}\nbut got\n  {value}")),
+        None if c.value_type.is_none() => Err("an expression case needs `value` or `value_type`".into()),
+        _ => Ok(()),
+    }
+}
+
+/// A value as an expression case writes it: OTLP/JSON `AnyValue` where the value has that form.
+fn value_form(v: &Value<'_>) -> Result<serde_json::Value, String> {
+    Ok(match v {
+        Value::TraceId(id) => crate::interp::args::hex(&id.0).into(),
+        Value::SpanId(id) => crate::interp::args::hex(&id.0).into(),
+        Value::Time(t) => crate::time::rfc3339_nano(*t).into(),
+        Value::Nil => serde_json::Value::Null,
+        other => match other.to_any() {
+            Some(any) => serde_json::to_value(any).map_err(|e| e.to_string())?,
+            None => return Err(format!("a {} has no form in test files", other.go_type())),
+        },
+    })
 }
 
 fn run_case(context: &str, input: &serde_json::Value, c: &Case, backends: &[Backend]) -> Result<(), String> {
