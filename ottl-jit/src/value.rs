@@ -214,6 +214,22 @@ impl<'a> Value<'a> {
         };
         Some(AnyValue { value: Some(v) })
     }
+
+    /// [`Value::to_any`] for a value that is used up: what it owns (a converter's result)
+    /// moves into the `AnyValue` instead of being copied; what it borrows is copied.
+    pub fn into_any(self) -> Option<AnyValue> {
+        let v = match self {
+            Value::Str(s) => any_value::Value::StringValue(s.into_owned()),
+            Value::Bytes(b) => any_value::Value::BytesValue(b.into_owned()),
+            Value::Map(m) => any_value::Value::KvlistValue(KeyValueList { values: m.into_owned() }),
+            Value::Slice(s) => any_value::Value::ArrayValue(ArrayValue { values: s.into_owned() }),
+            Value::List(items) => any_value::Value::ArrayValue(ArrayValue {
+                values: items.into_iter().map(|i| i.into_any().unwrap_or_default()).collect(),
+            }),
+            other => return other.to_any(),
+        };
+        Some(AnyValue { value: Some(v) })
+    }
 }
 
 /// The value at `key` in a map (the first entry with the key, as `pcommon.Map.Get`).

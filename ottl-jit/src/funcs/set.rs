@@ -10,9 +10,10 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
         return Ok(());
     }
     match call.path(0) {
-        // One copy: straight from the (borrowed) value into the map's new value.
+        // At most one copy: a borrowed value is copied into the map's new value, an owned one
+        // (a converter's result) moves there.
         Some(p) if !p.keys.is_empty() => {
-            let any = v.to_any().unwrap_or_default();
+            let any = v.into_any().unwrap_or_default();
             set_keyed(p, rec, any)
         }
         Some(p) => {
