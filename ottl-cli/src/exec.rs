@@ -370,7 +370,10 @@ pub(crate) fn empty_payload(ctx: ContextId) -> Result<Payload, String> {
 /// The statement group of a Collector configuration `ottl compile` was asked for: its context,
 /// statements, conditions and error mode.
 fn config_group(args: &CompileArgs) -> Result<(ContextId, Vec<String>, Vec<String>, ErrorMode), String> {
-    let config = runtime::config::Config::load(&args.file).map_err(|e| e.to_string())?;
+    // Every gate on: only the statements are read here; the processor that loads the module
+    // decides how its data is shaped around them.
+    let gates = runtime::gates::FeatureGates::all();
+    let config = runtime::config::Config::load_with(&args.file, &gates).map_err(|e| e.to_string())?;
     let mut groups = Vec::new();
     for p in config.processors.values() {
         if let runtime::config::Processor::Transform(t) = p {

@@ -18,6 +18,11 @@ pub struct RunArgs {
     /// Load and compile everything, print the pipelines, and exit without listening.
     #[arg(long)]
     dry_run: bool,
+    /// Feature gates to turn on (`id` or `+id`) or off (`-id`), comma-separated, as the
+    /// Collector's flag: `transform.flatten.logs` allows the transform processor's
+    /// `flatten_data`.
+    #[arg(long, value_delimiter = ',')]
+    feature_gates: Vec<String>,
     /// How long shutdown may take to drain and flush before what is left counts as lost.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     shutdown_timeout: Duration,
@@ -36,9 +41,10 @@ fn tokio() -> Result<tokio::runtime::Runtime, String> {
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
+    let gates = runtime::gates::FeatureGates::parse(&args.feature_gates)?;
     let loaded = match &args.config {
-        Some(path) => Config::load(path),
-        None => Config::parse(std::path::Path::new("<embedded default>"), DEFAULT_CONFIG),
+        Some(path) => Config::load_with(path, &gates),
+        None => Config::parse_with(std::path::Path::new("<embedded default>"), DEFAULT_CONFIG, &gates),
     };
     let config = match loaded {
         Ok(c) => c,

@@ -57,6 +57,26 @@ fn dry_run_of_the_embedded_default_lists_its_pipelines() {
     assert!(stdout.contains("configuration OK"), "{stdout}");
 }
 
+#[test]
+fn feature_gates_turn_on_what_the_configuration_needs() {
+    let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/runtime/flatten_data.yaml");
+    let run = |gates: &[&str]| {
+        let mut cmd = ottl();
+        cmd.args(["run", "--dry-run", "--config"]).arg(&config).args(gates);
+        cmd.output().expect("runs")
+    };
+    let out = run(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("requires the 'transform.flatten.logs' feature gate"), "{stderr}");
+    let out = run(&["--feature-gates=transform.flatten.logs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--feature-gates=transform.flatten.log"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr.contains("no such feature gate `transform.flatten.log`"), "{stderr}");
+}
+
 /// Starts `ottl run` and returns it with the gRPC address it printed.
 fn start(config: &std::path::Path) -> (Child, String) {
     let mut child = ottl()

@@ -3,6 +3,7 @@
 //! component no pipeline can use and every OTTL error are reported with the file, line and key;
 //! a configuration with any error does not start.
 
+use crate::gates::FeatureGates;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -167,6 +168,9 @@ pub enum Executor {
 pub struct TransformSettings {
     pub executor: Executor,
     pub error_mode: ErrorMode,
+    /// `flatten_data`: each log record gets its own resource and scope while the statements
+    /// run (needs the `transform.flatten.logs` gate).
+    pub flatten_logs: bool,
     /// Per signal, the statement groups in order.
     pub groups: BTreeMap<Signal, Vec<StatementGroup>>,
 }
@@ -336,8 +340,13 @@ service:
 ";
 
 impl Config {
-    /// Reads a configuration file.
+    /// Reads a configuration file, with the feature gates at their defaults.
     pub fn load(file: &Path) -> Result<Config, ConfigErrors> {
+        Config::load_with(file, &FeatureGates::default())
+    }
+
+    /// Reads a configuration file with the given feature gates (`--feature-gates`).
+    pub fn load_with(file: &Path, gates: &FeatureGates) -> Result<Config, ConfigErrors> {
         let text = std::fs::read_to_string(file).map_err(|e| {
             ConfigErrors(vec![ConfigError {
                 file: file.to_path_buf(),
@@ -348,13 +357,18 @@ impl Config {
                 detail: None,
             }])
         })?;
-        Config::parse(file, &text)
+        Config::parse_with(file, &text, gates)
     }
 
     /// Reads a configuration from its text; `file` names it in errors.
     pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigErrors> {
+        Config::parse_with(file, text, &FeatureGates::default())
+    }
+
+    /// [`Config::parse`] with the given feature gates.
+    pub fn parse_with(file: &Path, text: &str, gates: &FeatureGates) -> Result<Config, ConfigErrors> {
         let text = expand_env(text);
-        let mut r = Reader { file, text: &text, errors: Vec::new(), declared: Vec::new() };
+        let mut r = Reader { file, text: &text, gates, errors: Vec::new(), declared: Vec::new() };
         let root = match yaml_tree::parse_tree(&text) {
             Ok(root) => root,
             Err(d) => {
@@ -405,6 +419,7 @@ fn expand_env(text: &str) -> String {
 struct Reader<'a> {
     file: &'a Path,
     text: &'a str,
+    gates: &'a FeatureGates,
     errors: Vec<ConfigError>,
     /// Every component id declared, valid or not (a broken one is reported once, where it is,
     /// not again wherever a pipeline names it).
@@ -937,8 +952,16 @@ impl Reader<'_> {
                 _ => None,
             })
             .unwrap_or(Executor::Jit);
-        if let Some((_, range, path)) = m.take("flatten_data") {
-            self.error_at(range, &path, "`flatten_data` is not supported by this runtime");
+        let flatten_at =
+            m.entries.iter().find(|(k, ..)| *k == "flatten_data").map(|e| e.2).unwrap_or_default();
+        let flatten_logs = self.bool(m, "flatten_data").unwrap_or(false);
+        if flatten_logs && !self.gates.is_enabled(crate::gates::FLATTEN_LOGS) {
+            self.error_at(
+                flatten_at,
+                &join(path, "flatten_data"),
+                "'flatten_data' requires the 'transform.flatten.logs' feature gate to be enabled \
+                 (`ottl run --feature-gates=transform.flatten.logs`)",
+            );
         }
         let mut groups = BTreeMap::new();
         for (key, signal) in [
@@ -965,7 +988,7 @@ impl Reader<'_> {
                 ),
             );
         }
-        TransformSettings { executor, error_mode, groups }
+        TransformSettings { executor, error_mode, flatten_logs, groups }
     }
 
     fn statement_groups(

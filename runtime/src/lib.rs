@@ -11,6 +11,8 @@
 pub mod config;
 pub mod exporter;
 pub mod filter;
+pub mod flatten;
+pub mod gates;
 pub mod loadgen;
 pub mod pipeline;
 pub mod profiling;

@@ -41,6 +41,8 @@ fn signals_of(context: ContextId) -> Vec<Signal> {
 pub struct Transform {
     groups: Vec<RunGroup>,
     module: Option<Arc<HotModule>>,
+    /// `flatten_data`: logs run with a resource and scope per record.
+    flatten_logs: bool,
 }
 
 impl Transform {
@@ -51,7 +53,11 @@ impl Transform {
             Executor::Interpreter => Backend::Interp,
             Executor::Wasm(path) => {
                 let module = HotModule::open(path, id)?;
-                return Ok(Transform { groups: Vec::new(), module: Some(module) });
+                return Ok(Transform {
+                    groups: Vec::new(),
+                    module: Some(module),
+                    flatten_logs: s.flatten_logs,
+                });
             }
         };
         let mut groups = Vec::new();
@@ -76,12 +82,32 @@ impl Transform {
                 groups.push(RunGroup { context: env.context, signals: vec![*signal], compiled });
             }
         }
-        Ok(Transform { groups, module: None })
+        Ok(Transform { groups, module: None, flatten_logs: s.flatten_logs })
     }
 
     /// Runs every group over the payload. Errors `ignore` mode logs go to `warn`; under
     /// `propagate` the first error fails the payload.
     pub fn apply(
+        &self,
+        p: &mut Payload,
+        warn: &mut dyn FnMut(&StatementError),
+    ) -> Result<(), StatementError> {
+        if let Payload::Logs(req) = p
+            && self.flatten_logs
+        {
+            crate::flatten::flatten_logs(req);
+        }
+        let result = self.run_groups(p, warn);
+        // Regrouped whatever the outcome, as upstream does in a `defer`.
+        if let Payload::Logs(req) = p
+            && self.flatten_logs
+        {
+            crate::flatten::group_logs(req);
+        }
+        result
+    }
+
+    fn run_groups(
         &self,
         p: &mut Payload,
         warn: &mut dyn FnMut(&StatementError),

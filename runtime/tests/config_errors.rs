@@ -58,7 +58,8 @@ fn runnable_fixtures_load() {
             .replace("{{QUEUE}}", "10")
             .replace("{{MODULE}}", &module.display().to_string())
             .replace("{{MODE}}", "perf");
-        match Config::parse(&path, &text) {
+        // With every feature gate on: a fixture that needs one is run by its own test with it.
+        match Config::parse_with(&path, &text, &runtime::gates::FeatureGates::all()) {
             Ok(config) => {
                 if let Err(e) = runtime::Compiled::new(&config) {
                     panic!("{}: {e}", path.display());
