@@ -545,22 +545,16 @@ impl Checker {
                     self.diags.push(diag::invalid_literal_value(keys.range, msg));
                 }
             }
-            "SliceToMap" => {
-                if let Some(path) = literal(1)
-                    && let ValueKind::List(items) = &path.kind
-                    && items.is_empty()
+            // Lists upstream's factories refuse when they are empty.
+            "SliceToMap" | "convert_exponential_histogram_to_histogram" => {
+                if let Some(list) = literal(1)
+                    && matches!(&list.kind, ValueKind::List(items) if items.is_empty())
                 {
-                    let msg = "key path must contain at least one element".to_string();
-                    self.diags.push(diag::invalid_literal_value(path.range, msg));
-                }
-            }
-            "convert_exponential_histogram_to_histogram" => {
-                if let Some(bounds) = literal(1)
-                    && let ValueKind::List(items) = &bounds.kind
-                    && items.is_empty()
-                {
-                    let msg = "explicit bounds cannot be empty".to_string();
-                    self.diags.push(diag::invalid_literal_value(bounds.range, msg));
+                    let msg = match sig.name {
+                        "SliceToMap" => "key path must contain at least one element",
+                        _ => "explicit bounds cannot be empty",
+                    };
+                    self.diags.push(diag::invalid_literal_value(list.range, msg.to_string()));
                 }
             }
             "ExtractGrokPatterns" => {
