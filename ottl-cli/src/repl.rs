@@ -23,7 +23,7 @@ use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 
-use crate::exec::{Backend, check_payload_context, context, display, empty_payload};
+use crate::exec::{Backend, check_payload_context, context, empty_payload};
 
 #[derive(Debug, Args)]
 pub struct ReplArgs {
@@ -390,7 +390,7 @@ fn show(v: &Value<'_>) -> String {
     match (v, v.to_any()) {
         (Value::Nil, _) => "nil".into(),
         (_, Some(any)) => serde_json::to_string(&any).unwrap_or_default(),
-        (other, None) => display(other),
+        (other, None) => other.go_text(),
     }
 }
 

@@ -294,7 +294,7 @@ pub fn compile_group_in(
 ) -> Result<Compiled, CompileError> {
     let group = interp_group_in(env, cond_env, statements, conditions, error_mode)?;
     if backend == Backend::Wasm {
-        let texts: Vec<String> = statements.iter().map(|s| ottl_types::hir::statement_text(env, s)).collect();
+        let texts: Vec<String> = group.statements.iter().map(|s| s.text.to_string()).collect();
         return compile_group(env.context, &texts, conditions, error_mode, backend);
     }
     Compiled::new(group, backend)
@@ -336,39 +336,45 @@ pub fn interp_group_in(
 
 /// Parses, checks, lowers and compiles one condition.
 pub fn compile_condition(env: Env, text: &str) -> Result<CBool, CompileError> {
-    let diags = |diagnostics| CompileError::Diagnostics { text: text.to_string(), diagnostics };
-    let parsed = syntax::parse_condition(text);
-    let tree = match parsed.tree {
-        Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
-        _ => return Err(diags(parsed.diagnostics)),
-    };
-    let hir = ottl_types::hir::condition(env, &tree).map_err(diags)?;
-    interp::condition(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
+    compile_text(
+        text,
+        syntax::parse_condition(text),
+        |t| ottl_types::hir::condition(env, t),
+        interp::condition,
+    )
 }
 
 /// Parses, checks, lowers and compiles one value expression (`ottl eval`; the expression cases of
 /// test files), for the interpreter: a value expression is not a statement group.
 pub fn compile_value(env: Env, text: &str) -> Result<interp::CExpr, CompileError> {
-    let diags = |diagnostics| CompileError::Diagnostics { text: text.to_string(), diagnostics };
-    let parsed = syntax::parse_value(text);
-    let tree = match parsed.tree {
-        Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
-        _ => return Err(diags(parsed.diagnostics)),
-    };
-    let hir = ottl_types::hir::value(env, &tree).map_err(diags)?;
-    interp::expr(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
+    compile_text(text, syntax::parse_value(text), |t| ottl_types::hir::value(env, t), interp::expr)
 }
 
 /// Parses, checks, lowers and compiles one statement.
 pub fn compile_statement(env: Env, text: &str) -> Result<CStatement, CompileError> {
+    compile_text(
+        text,
+        syntax::parse_statement(text),
+        |t| ottl_types::hir::statement(env, t, text),
+        interp::compile,
+    )
+}
+
+/// The steps every kind of text goes through: a tree without syntax errors, checked and lowered
+/// to the typed IR, then compiled for the interpreter.
+fn compile_text<T, H, C>(
+    text: &str,
+    parsed: syntax::Parsed<T>,
+    lower: impl FnOnce(&T) -> Result<H, Vec<Diagnostic>>,
+    compile: impl FnOnce(&H) -> Result<C, Unsupported>,
+) -> Result<C, CompileError> {
     let diags = |diagnostics| CompileError::Diagnostics { text: text.to_string(), diagnostics };
-    let parsed = syntax::parse_statement(text);
     let tree = match parsed.tree {
         Some(t) if parsed.diagnostics.iter().all(|d| !d.is_error()) => t,
         _ => return Err(diags(parsed.diagnostics)),
     };
-    let hir = ottl_types::hir::statement(env, &tree, text).map_err(diags)?;
-    interp::compile(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
+    let hir = lower(&tree).map_err(diags)?;
+    compile(&hir).map_err(|u| CompileError::Unsupported { text: text.to_string(), reason: u.0 })
 }
 
 /// Calls `f` on the first record of the context in the payload (`None` when it has none).

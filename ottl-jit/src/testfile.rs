@@ -92,8 +92,8 @@ struct Case {
     /// interpreter), in place of statements; `value` and `value_type` say what it gives.
     #[serde(default)]
     expression: Option<String>,
-    /// The value as OTLP/JSON `AnyValue`, or as text for the types that have no `AnyValue` form
-    /// (ids as hex, times in RFC 3339).
+    /// The value as OTLP/JSON `AnyValue`, or as Go prints the types that have no `AnyValue`
+    /// form (ids as hex, times in RFC 3339, durations as `1h2m3s`).
     #[serde(default)]
     value: Option<serde_json::Value>,
     /// The value's Go type as upstream names it (`int64`, `pcommon.Map`, `pcommon.TraceID`, ...).
@@ -280,17 +280,13 @@ fn run_expression(context: &str, input: &serde_json::Value, c: &Case) -> Result<
     }
 }
 
-/// A value as an expression case writes it: OTLP/JSON `AnyValue` where the value has that form.
+/// A value as an expression case writes it: OTLP/JSON `AnyValue` where the value has that form,
+/// else as Go prints it (ids as hex, times in RFC 3339, durations as `1h2m3s`).
 fn value_form(v: &Value<'_>) -> Result<serde_json::Value, String> {
-    Ok(match v {
-        Value::TraceId(id) => crate::interp::args::hex(&id.0).into(),
-        Value::SpanId(id) => crate::interp::args::hex(&id.0).into(),
-        Value::Time(t) => crate::time::rfc3339_nano(*t).into(),
-        Value::Nil => serde_json::Value::Null,
-        other => match other.to_any() {
-            Some(any) => serde_json::to_value(any).map_err(|e| e.to_string())?,
-            None => return Err(format!("a {} has no form in test files", other.go_type())),
-        },
+    Ok(match (v, v.to_any()) {
+        (Value::Nil, _) => serde_json::Value::Null,
+        (_, Some(any)) => serde_json::to_value(any).map_err(|e| e.to_string())?,
+        (other, None) => other.go_text().into(),
     })
 }
 

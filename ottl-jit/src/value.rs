@@ -232,6 +232,57 @@ impl<'a> Value<'a> {
     }
 }
 
+impl Value<'_> {
+    /// How Go prints a time (RFC 3339), a duration (`1h2m3.5s`) or an id (hex); other values
+    /// by their Go type (they have an `AnyValue` form to show instead).
+    pub fn go_text(&self) -> String {
+        match self {
+            Value::Time(t) => crate::time::rfc3339_nano(*t),
+            Value::Duration(d) => go_duration(*d),
+            Value::TraceId(id) => crate::interp::args::hex(&id.0),
+            Value::SpanId(id) => crate::interp::args::hex(&id.0),
+            other => other.go_type().to_string(),
+        }
+    }
+}
+
+/// Go's `time.Duration.String()`.
+fn go_duration(d: i64) -> String {
+    let (sign, n) = if d < 0 { ("-", d.unsigned_abs()) } else { ("", d.unsigned_abs()) };
+    if n == 0 {
+        return "0s".into();
+    }
+    if n < 1_000_000_000 {
+        let (unit, div) = if n < 1_000 {
+            ("ns", 1)
+        } else if n < 1_000_000 {
+            ("\u{b5}s", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{sign}{}{unit}", trim_fraction(n, div));
+    }
+    let (h, rest) = (n / 3_600_000_000_000, n % 3_600_000_000_000);
+    let (m, ns) = (rest / 60_000_000_000, rest % 60_000_000_000);
+    let secs = trim_fraction(ns, 1_000_000_000);
+    match (h, m) {
+        (0, 0) => format!("{sign}{secs}s"),
+        (0, m) => format!("{sign}{m}m{secs}s"),
+        (h, m) => format!("{sign}{h}h{m}m{secs}s"),
+    }
+}
+
+/// `n / div` with the fraction's trailing zeros dropped (`1.5`, `2`).
+fn trim_fraction(n: u64, div: u64) -> String {
+    let (whole, frac) = (n / div, n % div);
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = div.to_string().len() - 1;
+    let frac = format!("{frac:0width$}");
+    format!("{whole}.{}", frac.trim_end_matches('0'))
+}
+
 /// The value at `key` in a map (the first entry with the key, as `pcommon.Map.Get`).
 pub fn map_get<'a>(map: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
     map.iter().find(|kv| key_eq(&kv.key, key)).map(|kv| kv.value.as_ref().unwrap_or(&EMPTY))
