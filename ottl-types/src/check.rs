@@ -361,7 +361,7 @@ impl Checker {
 
     fn string_option(&mut self, sig: &Signature, param: &str, s: &str, range: TextRange) {
         if functions::is_regex_param(sig.name, param) {
-            match regex_syntax::Parser::new().parse(s) {
+            match crate::goregex::parse(s) {
                 Err(e) => self.diags.push(diag::invalid_regex(range, &regex_error(&e))),
                 Ok(hir) if sig.name == "ExtractPatterns" && !has_named_group(&hir) => {
                     let msg = "`ExtractPatterns` needs at least one named group `(?P<name>...)`".to_string();
@@ -620,7 +620,7 @@ impl Checker {
         };
         match crate::grok::expand(pattern, named_only, &defs) {
             Err(e) => self.diags.push(diag::invalid_literal_value(range, e.to_string())),
-            Ok(g) => match regex_syntax::Parser::new().parse(&g.regex) {
+            Ok(g) => match crate::goregex::parse(&g.regex) {
                 Err(e) => self.diags.push(diag::invalid_regex(range, &regex_error(&e))),
                 Ok(hir) if named_only && !has_named_group(&hir) => {
                     let msg =

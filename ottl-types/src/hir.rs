@@ -212,7 +212,7 @@ impl Lower {
             (ParamType::String, ValueKind::String(s))
                 if functions::is_regex_param(sig.name, &check::snake(param)) =>
             {
-                Arg::Regex(Arc::new(regex::Regex::new(s).ok()?))
+                Arg::Regex(Arc::new(crate::goregex::compile(s).ok()?))
             }
             (ParamType::String, ValueKind::String(s))
                 if functions::is_xpath_param(sig.name, &check::snake(param))

@@ -12,6 +12,7 @@ pub mod context;
 mod diagnostics;
 pub mod functions;
 pub mod glob;
+pub mod goregex;
 pub mod grok;
 pub mod hir;
 pub mod infer;

@@ -39,7 +39,7 @@ impl Compiled {
         };
         let defs = grok::definitions(definitions).map_err(|e| e.to_string())?;
         let expanded = grok::expand(pattern, named_captures_only, &defs).map_err(|e| invalid(&e))?;
-        let regex = Regex::new(&expanded.regex).map_err(|e| invalid(&e))?;
+        let regex = ottl_types::goregex::compile(&expanded.regex).map_err(|e| invalid(&e))?;
         let fields: Vec<_> = regex
             .capture_names()
             .enumerate()

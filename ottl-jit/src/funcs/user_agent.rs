@@ -162,7 +162,8 @@ impl<const N: usize> Rule<N> {
             Some(f) if !f.is_empty() => format!("(?{f}){regex}"),
             _ => regex.to_string(),
         };
-        let regex = Regex::new(&source).map_err(|e| format!("uap-core regex {regex:?}: {e}"))?;
+        let regex =
+            ottl_types::goregex::compile(&source).map_err(|e| format!("uap-core regex {regex:?}: {e}"))?;
         // uap-go's defaults: `$1` names the family, `$2`.. the version parts.
         let or_group =
             |t: Option<String>, group: usize| t.filter(|t| !t.is_empty()).unwrap_or(format!("${group}"));
