@@ -362,7 +362,7 @@ impl Checker {
     fn string_option(&mut self, sig: &Signature, param: &str, s: &str, range: TextRange) {
         if functions::is_regex_param(sig.name, param) {
             match crate::goregex::parse(s) {
-                Err(e) => self.diags.push(diag::invalid_regex(range, &regex_error(&e))),
+                Err(e) => self.diags.push(diag::invalid_regex(range, &e)),
                 Ok(hir) if sig.name == "ExtractPatterns" && !has_named_group(&hir) => {
                     let msg = "`ExtractPatterns` needs at least one named group `(?P<name>...)`".to_string();
                     self.diags.push(diag::invalid_literal_value(range, msg));
@@ -621,7 +621,7 @@ impl Checker {
         match crate::grok::expand(pattern, named_only, &defs) {
             Err(e) => self.diags.push(diag::invalid_literal_value(range, e.to_string())),
             Ok(g) => match crate::goregex::parse(&g.regex) {
-                Err(e) => self.diags.push(diag::invalid_regex(range, &regex_error(&e))),
+                Err(e) => self.diags.push(diag::invalid_regex(range, &e)),
                 Ok(hir) if named_only && !has_named_group(&hir) => {
                     let msg =
                         "at least 1 named capture group must be supplied in the given regex".to_string();
@@ -782,13 +782,6 @@ fn has_named_group(hir: &regex_syntax::hir::Hir) -> bool {
         HirKind::Repetition(r) => has_named_group(&r.sub),
         _ => false,
     }
-}
-
-fn regex_error(e: &regex_syntax::Error) -> String {
-    // The library's message spans several lines with a caret drawing; keep its last line.
-    let last =
-        e.to_string().lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("syntax error").to_string();
-    last.trim().trim_start_matches("error: ").to_string()
 }
 
 /// `ResolveConflicts` → `resolve_conflicts`, how users write argument names.

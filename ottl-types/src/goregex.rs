@@ -14,8 +14,9 @@
 //! - Inside a bracket, Go's `[` (unless it opens `[:alpha:]`), `&&`, `--` and `~~` are plain
 //!   characters; Rust reads nested classes and set operations there.
 //!
-//! What is left is the same language; a pattern Go rejects that Rust would accept is rare
-//! (flags other than `imsU`), and a translated pattern Rust rejects was invalid in Go too.
+//! - Go knows the flags `i`, `m`, `s` and `U`; Rust's `x`, `u` and `R` are errors, as in Go.
+//!
+//! What is left is the same language: a translated pattern Rust rejects was invalid in Go too.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -33,11 +34,12 @@ fn perl_class(c: char) -> Option<&'static str> {
     })
 }
 
-/// The pattern Rust's `regex` must compile to mean what Go's `regexp` means by `pattern`.
-pub fn translate(pattern: &str) -> Cow<'_, str> {
-    // Only a backslash or a bracket can need a change.
-    if !pattern.contains(['\\', '[']) {
-        return Cow::Borrowed(pattern);
+/// The pattern Rust's `regex` must compile to mean what Go's `regexp` means by `pattern`, or
+/// why Go refuses it where Rust would not.
+pub fn translate(pattern: &str) -> Result<Cow<'_, str>, String> {
+    // Only a backslash, a bracket or a flag group can need a change.
+    if !pattern.contains(['\\', '[', '?']) {
+        return Ok(Cow::Borrowed(pattern));
     }
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.char_indices().peekable();
@@ -133,20 +135,44 @@ pub fn translate(pattern: &str) -> Cow<'_, str> {
                 out.push(c);
                 class = Some(c);
             }
+            ('(', None) if pattern[at..].starts_with("(?") => {
+                check_flags(&pattern[at + 2..])?;
+                out.push(c);
+            }
             (_, None) => out.push(c),
         }
     }
-    Cow::Owned(out)
+    Ok(Cow::Owned(out))
+}
+
+/// After `(?`: a flag group (`(?i)`, `(?-s:...)`) may hold only the flags Go knows.
+fn check_flags(rest: &str) -> Result<(), String> {
+    if rest.starts_with(['P', '<']) {
+        return Ok(()); // a named group
+    }
+    let flags: String = rest.chars().take_while(|&c| c != ')' && c != ':').collect();
+    match flags.chars().find(|&c| !matches!(c, 'i' | 'm' | 's' | 'U' | '-')) {
+        Some(bad) => {
+            Err(format!("invalid or unsupported Perl syntax: `(?{flags}`: Go knows no flag `{bad}`"))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Compiles a Go pattern.
 pub fn compile(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::Regex::new(&translate(pattern))
+    regex::Regex::new(&translate(pattern).map_err(regex::Error::Syntax)?)
 }
 
-/// Parses a Go pattern for checking (named groups, errors), as [`compile`] will read it.
-pub fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, regex_syntax::Error> {
-    regex_syntax::Parser::new().parse(&translate(pattern))
+/// Parses a Go pattern for checking (named groups, errors), as [`compile`] will read it; an
+/// error is one line.
+pub fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::Parser::new().parse(&translate(pattern)?).map_err(|e| {
+        // The library's message spans several lines with a caret drawing; keep its last line.
+        let text = e.to_string();
+        let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("syntax error");
+        last.trim().trim_start_matches("error: ").to_string()
+    })
 }
 
 #[cfg(test)]
@@ -197,8 +223,20 @@ mod tests {
     }
 
     #[test]
+    fn only_go_flags() {
+        assert!(is_match(r"(?i)A(?-i:b)(?sU:.+)", "ab\n"));
+        assert!(is_match(r"(?P<a>x)(?<b>y)", "xy"));
+        for bad in [r"(?x) a", r"(?u)a", r"a(?R:b)", r"(?i-x)a"] {
+            assert!(compile(bad).is_err(), "{bad}");
+            assert!(parse(bad).unwrap_err().contains("Go knows no flag"), "{bad}");
+        }
+        assert!(is_match(r"[(?x)]", "x"), "in brackets it is no group");
+        assert!(is_match(r"\(?x", "x"), "an escaped parenthesis is no group");
+    }
+
+    #[test]
     fn plain_patterns_are_borrowed() {
-        assert!(matches!(translate("a.b(c)"), Cow::Borrowed(_)));
-        assert_eq!(translate(r"\d+\.\w"), r"[0-9]+\.[0-9A-Za-z_]");
+        assert!(matches!(translate("a.b(c)"), Ok(Cow::Borrowed(_))));
+        assert_eq!(translate(r"\d+\.\w").unwrap(), r"[0-9]+\.[0-9A-Za-z_]");
     }
 }
