@@ -235,6 +235,24 @@ mod tests {
     }
 
     #[test]
+    fn no_input_panics() {
+        // Every string over the characters the translation looks at (one of them multi-byte):
+        // parsed up to length 4, also compiled up to length 3.
+        let alphabet: Vec<char> = "\\[]()?:^-&~QEdbx0<P>é".chars().collect();
+        let mut stack = vec![String::new()];
+        while let Some(p) = stack.pop() {
+            let len = p.chars().count();
+            if len <= 3 {
+                let _ = compile(&p);
+            }
+            let _ = parse(&p);
+            if len < 4 {
+                stack.extend(alphabet.iter().map(|c| format!("{p}{c}")));
+            }
+        }
+    }
+
+    #[test]
     fn plain_patterns_are_borrowed() {
         assert!(matches!(translate("a.b(c)"), Ok(Cow::Borrowed(_))));
         assert_eq!(translate(r"\d+\.\w").unwrap(), r"[0-9]+\.[0-9A-Za-z_]");
