@@ -41,6 +41,48 @@ pub fn quote_rune(c: char) -> String {
     }
 }
 
+/// `strings.ToUpper`: each rune's simple (one-rune) uppercase, as `unicode.ToUpper` maps it.
+/// Rust's `to_uppercase` applies full mappings instead (`ß` → `SS`, `ﬁ` → `FI`).
+pub fn to_upper(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_uppercase();
+    }
+    s.chars().map(upper_rune).collect()
+}
+
+/// `strings.ToLower`: each rune's simple lowercase. Rust's `to_lowercase` maps `İ` to two runes
+/// and writes a word-final `Σ` as `ς`; Go writes `i` and `σ`.
+pub fn to_lower(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars().map(lower_rune).collect()
+}
+
+fn upper_rune(c: char) -> char {
+    let mut up = c.to_uppercase();
+    if let (Some(u), None) = (up.next(), up.next()) {
+        return u;
+    }
+    // A full mapping of several runes: the simple mapping keeps the rune, except for the Greek
+    // letters with ypogegrammeni, which map to their titlecase forms.
+    let shift = match u32::from(c) {
+        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => 8,
+        0x1FB3 | 0x1FC3 | 0x1FF3 => 9,
+        _ => 0,
+    };
+    char::from_u32(u32::from(c) + shift).unwrap_or(c)
+}
+
+fn lower_rune(c: char) -> char {
+    let mut low = c.to_lowercase();
+    match (low.next(), low.next()) {
+        (Some(l), None) => l,
+        _ if c == '\u{130}' => 'i',
+        _ => c,
+    }
+}
+
 /// `time.ParseDuration`: a signed sequence of decimal numbers with units (`ns`, `us`, `µs`, `ms`,
 /// `s`, `m`, `h`), in nanoseconds. Errors carry Go's messages.
 pub fn parse_duration(s: &str) -> Result<i64, String> {
@@ -137,5 +179,19 @@ mod tests {
         ] {
             assert_eq!(parse_duration(s), want, "{s}");
         }
+    }
+}
+
+#[cfg(test)]
+mod case_tests {
+    use super::*;
+
+    #[test]
+    fn simple_case_mappings_as_go() {
+        // Expected strings printed by Go's strings.ToUpper / strings.ToLower.
+        assert_eq!(to_upper("straße ﬁ ᾳ ŉ ǅ"), "STRAßE ﬁ ᾼ ŉ Ǆ");
+        assert_eq!(to_lower("İSTANBUL ΟΔΟΣ ǅ"), "istanbul οδοσ ǆ");
+        assert_eq!(to_upper("ᾀ ᾐ ᾠ ῃ ῳ"), "ᾈ ᾘ ᾨ ῌ ῼ");
+        assert_eq!(to_upper("plain"), "PLAIN");
     }
 }

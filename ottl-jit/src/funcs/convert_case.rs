@@ -12,8 +12,8 @@ use crate::value::Value;
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let s = call.string(0, rec)?;
     let out = match call.lit_str(1) {
-        "lower" => s.to_lowercase(),
-        "upper" => s.to_uppercase(),
+        "lower" => crate::go::to_lower(&s),
+        "upper" => crate::go::to_upper(&s),
         "snake" => snake(&s),
         "camel" => camel(&s),
         other => {

@@ -1,4 +1,4 @@
-//! `ToLowerCase`, `ToUpperCase`: Unicode case mapping of a string.
+//! `ToLowerCase`, `ToUpperCase`: `strings.ToLower` / `strings.ToUpper` (simple case mapping).
 
 use std::borrow::Cow;
 
@@ -7,9 +7,9 @@ use crate::record::Record;
 use crate::value::Value;
 
 pub fn lower<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
-    Ok(Value::Str(Cow::Owned(call.string(0, rec)?.to_lowercase())))
+    Ok(Value::Str(Cow::Owned(crate::go::to_lower(&call.string(0, rec)?))))
 }
 
 pub fn upper<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
-    Ok(Value::Str(Cow::Owned(call.string(0, rec)?.to_uppercase())))
+    Ok(Value::Str(Cow::Owned(crate::go::to_upper(&call.string(0, rec)?))))
 }

@@ -479,8 +479,8 @@ impl<'d> Eval<'d> {
                         .collect(),
                 )
             }
-            Func::LowerCase => V::Str(s(0)?.to_lowercase()),
-            Func::UpperCase => V::Str(s(0)?.to_uppercase()),
+            Func::LowerCase => V::Str(crate::go::to_lower(&s(0)?)),
+            Func::UpperCase => V::Str(crate::go::to_upper(&s(0)?)),
             Func::Boolean => V::Bool(Self::boolean(&self.eval(&args[0], ctx)?)),
             Func::Not => V::Bool(!Self::boolean(&self.eval(&args[0], ctx)?)),
             Func::True => V::Bool(true),
