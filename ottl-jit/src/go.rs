@@ -1,13 +1,190 @@
 //! Small pieces of Go's standard library whose exact behaviour shows in outputs and messages.
 
-/// `strconv.ParseFloat(s, 64)`: decimal and special forms (`inf`, `NaN`, signs).
-pub fn parse_float(s: &str) -> Option<f64> {
-    if s.is_empty() || s.contains('_') {
-        return None;
+/// `strconv.ParseFloat(s, 64)`, with Go's error message (`strconv.ParseFloat: parsing "x":
+/// invalid syntax` or `value out of range`). Go's syntax: an optional sign; `inf`, `infinity`
+/// or (unsigned) `nan` in any case; decimal digits with an optional `.` and `e` exponent; or
+/// `0x` hex digits with an optional `.` and a required `p` exponent; `_` only between digits.
+/// A value past the largest float is a range error; one below the smallest rounds to zero.
+pub fn parse_float(s: &str) -> Result<f64, String> {
+    let error = |why: &str| format!("strconv.ParseFloat: parsing {}: {why}", quote(s));
+    if let Some(f) = special_float(s) {
+        return Ok(f);
     }
-    s.parse::<f64>().ok()
+    let f = scan_float(s).ok_or_else(|| error("invalid syntax"))?;
+    if f.is_infinite() { Err(error("value out of range")) } else { Ok(f) }
 }
 
+/// Go's `special`: `[+-]inf`, `[+-]infinity`, `nan`, in any case, and nothing after.
+fn special_float(s: &str) -> Option<f64> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1.0, &s[1..]),
+        b'-' => (-1.0, &s[1..]),
+        _ if s.eq_ignore_ascii_case("nan") => return Some(f64::NAN),
+        _ => (1.0, s),
+    };
+    (rest.eq_ignore_ascii_case("inf") || rest.eq_ignore_ascii_case("infinity"))
+        .then_some(sign * f64::INFINITY)
+}
+
+/// Go's `readFloat` and conversion: the value (infinite when out of range), or `None` when `s`
+/// is not a number in Go's syntax.
+fn scan_float(s: &str) -> Option<f64> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let negative = match bytes.first() {
+        Some(b'-') => {
+            i = 1;
+            true
+        }
+        Some(b'+') => {
+            i = 1;
+            false
+        }
+        _ => false,
+    };
+    let hex = bytes.len() >= i + 2 && bytes[i] == b'0' && bytes[i + 1].eq_ignore_ascii_case(&b'x');
+    if hex {
+        i += 2;
+    }
+    let is_digit = |c: u8| c.is_ascii_digit() || (hex && c.is_ascii_hexdigit());
+    let (mut saw_dot, mut saw_digits, mut underscores) = (false, false, false);
+    // Hex: the mantissa's bits (the first 16 digits), whether any later digit was non-zero,
+    // and the binary exponent the digits imply.
+    let (mut mantissa, mut sticky, mut exp2, mut mant_digits) = (0u64, false, 0i64, 0);
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'_' => underscores = true,
+            b'.' if saw_dot => break,
+            b'.' => saw_dot = true,
+            c if is_digit(c) => {
+                saw_digits = true;
+                if hex {
+                    let d = u64::from((c as char).to_digit(16).unwrap_or(0));
+                    if mant_digits < 16 {
+                        if mantissa != 0 || d != 0 {
+                            mant_digits += 1;
+                        }
+                        mantissa = mantissa << 4 | d;
+                        if saw_dot {
+                            exp2 -= 4;
+                        }
+                    } else {
+                        sticky |= d != 0;
+                        if !saw_dot {
+                            exp2 += 4;
+                        }
+                    }
+                }
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    if !saw_digits {
+        return None;
+    }
+    let exp_char = if hex { b'p' } else { b'e' };
+    if bytes.get(i).is_some_and(|c| c.eq_ignore_ascii_case(&exp_char)) {
+        i += 1;
+        let mut esign = 1i64;
+        match bytes.get(i) {
+            Some(b'+') => i += 1,
+            Some(b'-') => {
+                i += 1;
+                esign = -1;
+            }
+            _ => {}
+        }
+        if !bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut exponent = 0i64;
+        while let Some(&c) = bytes.get(i) {
+            match c {
+                b'_' => underscores = true,
+                c if c.is_ascii_digit() => exponent = (exponent * 10 + i64::from(c - b'0')).min(100_000),
+                _ => break,
+            }
+            i += 1;
+        }
+        exp2 += esign * exponent;
+    } else if hex {
+        return None; // a hex float needs its exponent
+    }
+    if i != bytes.len() || (underscores && !underscores_ok(s)) {
+        return None;
+    }
+    if hex {
+        return Some(hex_float(negative, mantissa, sticky, exp2));
+    }
+    let digits: Cow<'_, str> = if underscores { Cow::Owned(s.replace('_', "")) } else { Cow::Borrowed(s) };
+    digits.parse::<f64>().ok()
+}
+
+/// Go's `underscoreOK`: each `_` sits between digits (or after the base prefix).
+fn underscores_ok(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
+    let hex = b.len() >= 2 && b[0] == b'0' && b[1].eq_ignore_ascii_case(&b'x');
+    let (mut saw, start) = if hex { (b'0', 2) } else { (b'^', 0) };
+    for &c in &b[start..] {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else if saw == b'_' {
+            return false;
+        } else {
+            saw = b'!';
+        }
+    }
+    saw != b'_'
+}
+
+/// `mantissa * 2^exp2` (plus a little when `sticky`) rounded to the nearest float, ties to
+/// even; infinite past the largest float, zero below the smallest.
+fn hex_float(negative: bool, mantissa: u64, sticky: bool, exp2: i64) -> f64 {
+    let sign = if negative { -1.0 } else { 1.0 };
+    if mantissa == 0 {
+        return sign * 0.0;
+    }
+    let lz = mantissa.leading_zeros();
+    let m = mantissa << lz;
+    // The value is m / 2^63 * 2^e, with m's top bit set.
+    let e = exp2 + 63 - i64::from(lz);
+    if e > 1023 {
+        return sign * f64::INFINITY;
+    }
+    // Significand bits a float keeps at this exponent: 53, fewer for subnormals.
+    let keep = if e >= -1022 { 53 } else { 53 - (-1022 - e) };
+    if keep < 0 {
+        return sign * 0.0;
+    }
+    let drop = u32::try_from(64 - keep).unwrap_or(64);
+    let (kept, rest) = if drop >= 64 { (0, m) } else { (m >> drop, m & ((1u64 << drop) - 1)) };
+    let half = 1u64 << (drop - 1);
+    let up = rest > half || (rest == half && (sticky || kept & 1 == 1));
+    let mut kept = kept + u64::from(up);
+    let mut e = e;
+    if keep == 53 && kept == 1 << 53 {
+        kept >>= 1;
+        e += 1;
+        if e > 1023 {
+            return sign * f64::INFINITY;
+        }
+    }
+    let bits = if e >= -1022 {
+        let biased = u64::try_from(e + 1023).unwrap_or(0);
+        biased << 52 | (kept & ((1u64 << 52) - 1))
+    } else {
+        kept // a subnormal; one that rounded up to 2^52 is the smallest normal, as encoded
+    };
+    sign * f64::from_bits(bits)
+}
+
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// `strconv.Quote`, as `%q` prints a string.
@@ -193,5 +370,92 @@ mod case_tests {
         assert_eq!(to_lower("İSTANBUL ΟΔΟΣ ǅ"), "istanbul οδοσ ǆ");
         assert_eq!(to_upper("ᾀ ᾐ ᾠ ῃ ῳ"), "ᾈ ᾘ ᾨ ῌ ῼ");
         assert_eq!(to_upper("plain"), "PLAIN");
+    }
+}
+
+#[cfg(test)]
+mod parse_float_tests {
+    use super::*;
+
+    /// Inputs and what Go's `strconv.ParseFloat(s, 64)` gives (`FormatFloat(f, 'g', -1, 64)`).
+    const GO: &[(&str, &str)] = &[
+        ("0x1p-2", "0.25"),
+        ("1_000", "1000"),
+        ("0x_1p0", "1"),
+        ("0x1_0p0", "16"),
+        ("0x1__0p0", "syntax"),
+        ("0x_p0", "syntax"),
+        ("infinity", "+Inf"),
+        ("+Inf", "+Inf"),
+        ("-inf", "-Inf"),
+        ("+nan", "syntax"),
+        ("nan", "NaN"),
+        ("NaN", "NaN"),
+        ("-NaN", "syntax"),
+        ("infi", "syntax"),
+        ("INFINITY", "+Inf"),
+        (".5", "0.5"),
+        ("5.", "5"),
+        (".", "syntax"),
+        ("1e", "syntax"),
+        (" 1", "syntax"),
+        ("1e400", "range"),
+        ("-1e400", "range"),
+        ("-0", "-0"),
+        ("4e-400", "0"),
+        ("0x1.8p1", "3"),
+        ("0x1.8", "syntax"),
+        ("0X1P+3", "8"),
+        ("0x.8p0", "0.5"),
+        ("0xp1", "syntax"),
+        ("1e-320", "1e-320"),
+        ("1E5", "100000"),
+        ("1e+5", "100000"),
+        ("+.5e-1", "0.05"),
+        ("0x1p1024", "range"),
+        ("0x1p-1080", "0"),
+        ("1.7976931348623159e308", "range"),
+        ("1.7976931348623158e308", "1.7976931348623157e+308"),
+        ("00012", "12"),
+        ("1.5.", "syntax"),
+        ("--1", "syntax"),
+        ("0b101", "syntax"),
+        ("0o17", "syntax"),
+        ("1_0", "10"),
+        ("_1", "syntax"),
+        ("0x1.fffffffffffff8p1023", "range"),
+        ("0x1.fffffffffffff7p1023", "1.7976931348623157e+308"),
+        ("0x1p-1074", "5e-324"),
+        ("0x1p-1075", "0"),
+        ("0x1.1p-1075", "5e-324"),
+        ("0x123456789abcdef01p0", "2.0988295479420645e+19"),
+        ("0x1.00000000000008p0", "1"),
+        ("0x1.00000000000018p0", "1.0000000000000004"),
+        ("0x1.000000000000081p0", "1.0000000000000002"),
+        ("0x.0000000000000000000001p0", "3.2311742677852644e-27"),
+        ("0x1p-1022", "2.2250738585072014e-308"),
+        ("0x0.fffffffffffff8p-1022", "2.2250738585072014e-308"),
+        ("1_000.5e1_0", "1.0005e+13"),
+        ("1e_5", "syntax"),
+        ("1._5", "syntax"),
+    ];
+
+    #[test]
+    fn agrees_with_go() {
+        for (input, want) in GO {
+            let got = match parse_float(input) {
+                Ok(f) if f.is_nan() => "NaN".to_string(),
+                Ok(f) if f == f64::INFINITY => "+Inf".to_string(),
+                Ok(f) if f == f64::NEG_INFINITY => "-Inf".to_string(),
+                Ok(f) if f == 0.0 && f.is_sign_negative() => "-0".to_string(),
+                Ok(f) => format!("{f:?}"),
+                Err(e) if e.ends_with("invalid syntax") => "syntax".to_string(),
+                Err(e) if e.ends_with("value out of range") => "range".to_string(),
+                Err(e) => e,
+            };
+            let want_num = want.parse::<f64>().ok();
+            let same = got == *want || (want_num.is_some() && got.parse::<f64>().ok() == want_num);
+            assert!(same, "{input}: Go gives {want}, we give {got}");
+        }
     }
 }

@@ -196,6 +196,12 @@ mod tests {
     }
 
     #[test]
+    fn case_folding_reaches_past_ascii_as_in_go() {
+        assert!(is_match(r"(?i)k", "\u{212a}"), "the Kelvin sign folds to k");
+        assert!(is_match(r"(?i)\w", "\u{17f}"), "the long s folds to s");
+    }
+
+    #[test]
     fn word_boundaries_are_ascii() {
         assert!(is_match(r"\bx\b", "éxé"));
         assert!(!is_match(r"\Bx", "éx"));

@@ -66,11 +66,7 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
         let value = match conversion {
             Conversion::String => any_value::Value::StringValue(text.to_string()),
             Conversion::Int => any_value::Value::IntValue(atoi(text)?),
-            Conversion::Float => {
-                any_value::Value::DoubleValue(crate::go::parse_float(text).ok_or_else(|| {
-                    Error(format!("strconv.ParseFloat: parsing {}: invalid syntax", crate::go::quote(text)))
-                })?)
-            }
+            Conversion::Float => any_value::Value::DoubleValue(crate::go::parse_float(text).map_err(Error)?),
             Conversion::Bool => any_value::Value::BoolValue(parse_bool(text)?),
             Conversion::Invalid => {
                 return Err(Error(format!(

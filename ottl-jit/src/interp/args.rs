@@ -287,9 +287,7 @@ pub fn float_like(v: &Value<'_>) -> Result<Option<f64>, Error> {
         Value::Float(f) => Some(*f),
         #[expect(clippy::cast_precision_loss, reason = "Go's float64(int64)")]
         Value::Int(n) => Some(*n as f64),
-        Value::Str(s) => Some(crate::go::parse_float(s).ok_or_else(|| {
-            Error(format!("strconv.ParseFloat: parsing {}: invalid syntax", crate::go::quote(s)))
-        })?),
+        Value::Str(s) => Some(crate::go::parse_float(s).map_err(Error)?),
         Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         other => return Err(Error(format!("unsupported type: {}", other.go_type()))),
     })
