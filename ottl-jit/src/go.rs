@@ -192,30 +192,61 @@ pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
+        escape_rune(&mut out, c, '"');
     }
     out.push('"');
     out
 }
 
-/// `%q` of a rune: `'x'`.
+/// `strconv.QuoteRune`, as `%q` prints a rune: `'x'`.
 pub fn quote_rune(c: char) -> String {
-    match c {
-        '\'' => "'\\''".into(),
-        '\\' => "'\\\\'".into(),
-        c if c.is_control() => format!("'\\x{:02x}'", u32::from(c)),
-        c => format!("'{c}'"),
+    let mut out = String::from('\'');
+    escape_rune(&mut out, c, '\'');
+    out.push('\'');
+    out
+}
+
+/// Go's `appendEscapedRune`: the quote and `\\` backslashed, printable runes (`unicode.IsPrint`)
+/// as they are, `\a \b \f \n \r \t \v` by name, other runes as `\xNN` (below space, and DEL),
+/// `\uNNNN` or `\UNNNNNNNN`.
+fn escape_rune(out: &mut String, c: char, quote: char) {
+    if c == quote || c == '\\' {
+        out.push('\\');
+        out.push(c);
+        return;
     }
+    if is_print(c) {
+        out.push(c);
+        return;
+    }
+    let named = match c {
+        '\u{7}' => "\\a",
+        '\u{8}' => "\\b",
+        '\u{c}' => "\\f",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        '\u{b}' => "\\v",
+        _ => "",
+    };
+    let code = u32::from(c);
+    let _ = match code {
+        _ if !named.is_empty() => write!(out, "{named}"),
+        0..0x20 | 0x7f => write!(out, "\\x{code:02x}"),
+        0..0x1_0000 => write!(out, "\\u{code:04x}"),
+        _ => write!(out, "\\U{code:08x}"),
+    };
+}
+
+/// `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
+pub fn is_print(c: char) -> bool {
+    let code = u32::from(c);
+    if code < 0x80 {
+        return (0x20..0x7f).contains(&code);
+    }
+    let table = crate::go_printable::PRINTABLE;
+    let i = table.partition_point(|&(_, end)| end < code);
+    table.get(i).is_some_and(|&(start, _)| start <= code)
 }
 
 /// `strings.ToUpper`: each rune's simple (one-rune) uppercase, as `unicode.ToUpper` maps it.
@@ -457,5 +488,28 @@ mod parse_float_tests {
             let same = got == *want || (want_num.is_some() && got.parse::<f64>().ok() == want_num);
             assert!(same, "{input}: Go gives {want}, we give {got}");
         }
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+
+    #[test]
+    fn quotes_as_go() {
+        // Expected strings printed by Go's strconv.Quote / strconv.QuoteRune.
+        let cases = [
+            ("a\"b\\c", r#""a\"b\\c""#),
+            ("\u{7}\u{8}\u{c}\n\r\t\u{b}\u{0}\u{7f}", r#""\a\b\f\n\r\t\v\x00\x7f""#),
+            ("\u{85}\u{a0}\u{ad}\u{200b}\u{2028}\u{feff}", r#""\u0085\u00a0\u00ad\u200b\u2028\ufeff""#),
+            ("é日本\u{1F600}", "\"é日本\u{1F600}\""),
+            ("\u{E000}\u{10FFFF}\u{E0001}", r#""\ue000\U0010ffff\U000e0001""#),
+        ];
+        for (input, want) in cases {
+            assert_eq!(quote(input), want, "{input:?}");
+        }
+        assert_eq!(quote_rune('\''), r"'\''");
+        assert_eq!(quote_rune('"'), r#"'"'"#);
+        assert_eq!(quote_rune('\u{a0}'), r"'\u00a0'");
     }
 }

@@ -8,6 +8,7 @@ pub mod differential;
 pub mod exec;
 pub mod funcs;
 mod go;
+mod go_printable;
 pub mod interp;
 pub mod jit;
 pub mod json;
