@@ -87,6 +87,29 @@ pub fn rfc3339_nano(t: Time) -> String {
     out
 }
 
+/// `time.Time.String()`: `2006-01-02 15:04:05.999999999 -0700 MST`, the zone's name or, for
+/// an offset without one, the offset again (`UTC` at offset zero).
+pub fn go_string(t: Time) -> String {
+    let p = parts(t);
+    let mut out =
+        format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", p.year, p.month, p.day, p.hour, p.minute, p.second);
+    if t.nanos != 0 {
+        let frac = format!("{:09}", t.nanos);
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    let o = t.offset_secs.unsigned_abs() / 60;
+    let sign = if t.offset_secs < 0 { '-' } else { '+' };
+    let offset = format!("{sign}{:02}{:02}", o / 60, o % 60);
+    let name = match t.zone.as_str() {
+        "" if t.offset_secs == 0 => "UTC".to_string(),
+        "" => offset.clone(),
+        name => name.to_string(),
+    };
+    let _ = write!(out, " {offset} {name}");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,12 @@
-//! `Format(format, vals)`: Go's `fmt.Sprintf` over the values. Supported verbs: `%s %v %d %f
-//! %F %e %g %x %X %q %t %%` with flags `-`, `0`, `+`, ` ` and width/precision; a verb that does
-//! not fit its value prints Go's `%!d(string=x)` text, a missing value `%!d(MISSING)`, extra
-//! values `%!(EXTRA type=value, ...)` — never an error, as upstream.
+//! `Format(format, vals)`: Go's `fmt.Sprintf` over the values, as Go's `fmt` package writes
+//! them: flags `# 0 + - space`, width and precision (also `*` from the values), explicit
+//! indexes (`%[2]d`), every verb Go has for `int64` (`v d b o O x X c q U`), `float64`
+//! (`v b e E f F g G x X`), `string` and `[]byte` (`v s q x X`), `bool` (`v t`) and nil. A
+//! verb that does not fit its value prints Go's `%!d(string=x)`, a missing value
+//! `%!d(MISSING)`, extra values `%!(EXTRA type=value, ...)` — never an error, as upstream.
+//!
+//! Times, durations and ids print as their `String` methods do. Maps and slices have no
+//! faithful form (Go prints the pointers inside `pcommon.Map`); they print as JSON.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -19,193 +24,863 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
     Ok(Value::Str(Cow::Owned(sprintf(format, &values))))
 }
 
-/// A verb's flags, width and precision (Go's `fmt` flags are independent booleans).
-#[derive(Default)]
-#[expect(clippy::struct_excessive_bools, reason = "each flag is independent, as in Go's fmt")]
-struct Spec {
-    minus: bool,
-    zero: bool,
-    plus: bool,
-    space: bool,
-    width: Option<usize>,
-    precision: Option<usize>,
+/// Go's `fmt.Sprintf`.
+pub fn sprintf(format: &str, values: &[Value<'_>]) -> String {
+    let mut p = Printer { out: String::with_capacity(format.len() + 16), f: Flags::default() };
+    let mut at = Cursor { format, i: 0, arg: 0, reordered: false };
+    let end = format.len();
+    while at.i < end {
+        let last = at.i;
+        at.i = format[last..].find('%').map_or(end, |n| last + n);
+        p.out.push_str(&format[last..at.i]);
+        if at.i >= end {
+            break;
+        }
+        at.i += 1; // the '%'
+        let good_arg = at.spec(&mut p, values);
+        let Some(verb) = format[at.i.min(end)..].chars().next() else {
+            p.out.push_str("%!(NOVERB)");
+            break;
+        };
+        at.i += verb.len_utf8();
+        match verb {
+            '%' => p.out.push('%'), // takes no value, ignores width and precision
+            _ if !good_arg => {
+                let _ = write!(p.out, "%!{verb}(BADINDEX)");
+            }
+            _ if at.arg >= values.len() => {
+                let _ = write!(p.out, "%!{verb}(MISSING)");
+            }
+            _ => {
+                if verb == 'v' {
+                    p.f.sharp_v = std::mem::take(&mut p.f.sharp);
+                    p.f.plus = false;
+                }
+                p.print(&values[at.arg], verb);
+                at.arg += 1;
+            }
+        }
+    }
+    if !at.reordered && at.arg < values.len() {
+        p.f = Flags::default();
+        p.out.push_str("%!(EXTRA ");
+        for (n, v) in values[at.arg..].iter().enumerate() {
+            if n > 0 {
+                p.out.push_str(", ");
+            }
+            if matches!(v, Value::Nil) {
+                p.out.push_str("<nil>");
+            } else {
+                p.out.push_str(v.go_type());
+                p.out.push('=');
+                p.print(v, 'v');
+            }
+        }
+        p.out.push(')');
+    }
+    p.out
 }
 
-/// Go's `fmt.Sprintf` for the supported verbs.
-pub fn sprintf(format: &str, values: &[Value<'_>]) -> String {
-    let mut out = String::new();
-    let mut chars = format.chars().peekable();
-    let mut next = 0;
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let mut spec = Spec::default();
-        while let Some(&f) = chars.peek() {
-            match f {
-                '-' => spec.minus = true,
-                '0' => spec.zero = true,
-                '+' => spec.plus = true,
-                ' ' => spec.space = true,
+/// Where `sprintf` is in the format, which value comes next, and whether an explicit index
+/// was used (Go then reports no extra values).
+struct Cursor<'f> {
+    format: &'f str,
+    i: usize,
+    arg: usize,
+    reordered: bool,
+}
+
+impl Cursor<'_> {
+    /// Reads a directive's flags, indexes, width and precision (after its `%`) into `p.f`, as
+    /// Go's `doPrintf` does; whether the value index is good.
+    fn spec(&mut self, p: &mut Printer, values: &[Value<'_>]) -> bool {
+        let b = self.format.as_bytes();
+        let end = b.len();
+        p.f = Flags::default();
+        let mut good = true;
+        while let Some(&c) = b.get(self.i) {
+            match c {
+                b'#' => p.f.sharp = true,
+                b'0' => p.f.zero = !p.f.minus, // zero padding only to the left
+                b'+' => p.f.plus = true,
+                b'-' => {
+                    p.f.minus = true;
+                    p.f.zero = false;
+                }
+                b' ' => p.f.space = true,
                 _ => break,
             }
-            chars.next();
+            self.i += 1;
         }
-        // Go gives up on a width or precision past a million, and on the rest of the format.
-        let Ok(width) = number(&mut chars) else {
-            out.push_str("%!(NOVERB)");
-            break;
-        };
-        spec.width = width;
-        if chars.peek() == Some(&'.') {
-            chars.next();
-            let Ok(precision) = number(&mut chars) else {
-                out.push_str("%!(NOVERB)");
-                break;
-            };
-            spec.precision = Some(precision.unwrap_or(0));
-        }
-        let Some(verb) = chars.next() else {
-            out.push_str("%!(NOVERB)");
-            break;
-        };
-        if verb == '%' {
-            out.push('%');
-            continue;
-        }
-        let Some(v) = values.get(next) else {
-            let _ = write!(out, "%!{verb}(MISSING)");
-            continue;
-        };
-        next += 1;
-        let Some(body) = verb_text(verb, &spec, v) else {
-            let _ = write!(out, "%!{verb}({}={})", type_name(v), plain(v));
-            continue;
-        };
-        pad(&mut out, &body, &spec, matches!(verb, 'd' | 'f' | 'F' | 'e' | 'g' | 'x' | 'X') && is_number(v));
-    }
-    if next < values.len() {
-        out.push_str("%!(EXTRA ");
-        for (i, v) in values[next..].iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
+        // An explicit index, then the width.
+        let mut after_index = self.index(values.len(), &mut good);
+        if b.get(self.i) == Some(&b'*') {
+            self.i += 1;
+            match int_arg(values, self.arg) {
+                Some(w) => {
+                    p.f.wid = usize::try_from(w.unsigned_abs()).ok();
+                    if w < 0 {
+                        p.f.minus = true;
+                        p.f.zero = false;
+                    }
+                }
+                None => p.out.push_str("%!(BADWIDTH)"),
             }
-            let _ = write!(out, "{}={}", type_name(v), plain(v));
+            self.arg += 1;
+            after_index = false;
+        } else {
+            let (n, next) = parse_number(b, self.i);
+            p.f.wid = n;
+            self.i = next;
+            if after_index && n.is_some() {
+                good = false; // "%[3]2d"
+            }
         }
-        out.push(')');
+        // The precision.
+        if self.i + 1 < end && b[self.i] == b'.' {
+            self.i += 1;
+            if after_index {
+                good = false; // "%[3].2d"
+            }
+            after_index = self.index(values.len(), &mut good);
+            if b.get(self.i) == Some(&b'*') {
+                self.i += 1;
+                // A negative precision is as bad as none.
+                match int_arg(values, self.arg).and_then(|n| usize::try_from(n).ok()) {
+                    Some(n) => p.f.prec = Some(n),
+                    None => p.out.push_str("%!(BADPREC)"),
+                }
+                self.arg += 1;
+                after_index = false;
+            } else {
+                let (n, next) = parse_number(b, self.i);
+                p.f.prec = Some(n.unwrap_or(0));
+                self.i = next;
+            }
+        }
+        if !after_index {
+            self.index(values.len(), &mut good);
+        }
+        good
     }
+
+    /// Go's `argNumber`: an explicit `[n]` selects value n-1; whether there was one.
+    fn index(&mut self, count: usize, good: &mut bool) -> bool {
+        let b = self.format.as_bytes();
+        if b.get(self.i) != Some(&b'[') {
+            return false;
+        }
+        self.reordered = true;
+        let rest = &b[self.i..];
+        // Go's `parseArgNumber`.
+        let (index, width, ok) = if rest.len() < 3 {
+            (0, 1, false)
+        } else {
+            match rest.iter().position(|&c| c == b']') {
+                Some(close) => match parse_number(rest, 1) {
+                    (Some(n), next) if next == close && n >= 1 => (n - 1, close + 1, true),
+                    _ => (0, close + 1, false),
+                },
+                None => (0, 1, false),
+            }
+        };
+        self.i += width;
+        if ok && index < count {
+            self.arg = index;
+            return true;
+        }
+        *good = false;
+        ok
+    }
+}
+
+/// Go's `parsenum`: the digits at `i`, or none; a number past a million is no number, and Go
+/// then skips the rest of the format.
+fn parse_number(b: &[u8], mut i: usize) -> (Option<usize>, usize) {
+    let mut n: Option<usize> = None;
+    while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
+        if n.is_some_and(|n| n > 1_000_000) {
+            return (None, b.len());
+        }
+        n = Some(n.unwrap_or(0) * 10 + usize::from(d - b'0'));
+        i += 1;
+    }
+    (n, i)
+}
+
+/// Go's `intFromArg`: a value used as `*` width or precision must be an int.
+fn int_arg(values: &[Value<'_>], arg: usize) -> Option<i64> {
+    match values.get(arg) {
+        Some(Value::Int(n)) if n.unsigned_abs() <= 1_000_000 => Some(*n),
+        _ => None,
+    }
+}
+
+/// A verb's flags, width and precision.
+#[derive(Default, Clone, Copy)]
+#[expect(clippy::struct_excessive_bools, reason = "each flag is independent, as in Go's fmt")]
+struct Flags {
+    sharp: bool,
+    zero: bool,
+    plus: bool,
+    minus: bool,
+    space: bool,
+    /// `%#v`.
+    sharp_v: bool,
+    wid: Option<usize>,
+    prec: Option<usize>,
+}
+
+struct Printer {
+    out: String,
+    f: Flags,
+}
+
+impl Printer {
+    /// Go's `printArg`.
+    fn print(&mut self, v: &Value<'_>, verb: char) {
+        if verb == 'T' {
+            let name = if matches!(v, Value::Nil) { "<nil>" } else { v.go_type() };
+            return self.pad_str(name);
+        }
+        match v {
+            Value::Nil => match verb {
+                'v' => self.pad_str("<nil>"),
+                _ => self.bad_verb(v, verb),
+            },
+            Value::Bool(b) => match verb {
+                't' | 'v' => self.pad_str(if *b { "true" } else { "false" }),
+                _ => self.bad_verb(v, verb),
+            },
+            Value::Int(n) => self.integer(*n, verb, v),
+            Value::Float(x) => self.float(*x, verb, v),
+            Value::Str(s) => self.string(s, verb, v),
+            Value::Bytes(bytes) => self.bytes(bytes, verb),
+            Value::Time(_) | Value::Duration(_) | Value::TraceId(_) | Value::SpanId(_) => {
+                // Their `String` methods serve the verbs Go hands to a Stringer.
+                if matches!(verb, 'v' | 's' | 'q' | 'x' | 'X') {
+                    self.string(&stringer(v), verb, v);
+                } else if let Value::Duration(d) = v {
+                    self.integer(*d, verb, v);
+                } else {
+                    self.bad_verb(v, verb);
+                }
+            }
+            Value::Map(_) | Value::Slice(_) | Value::List(_) => match verb {
+                'v' | 's' => self.pad_str(&crate::json::marshal(v)),
+                _ => self.bad_verb(v, verb),
+            },
+        }
+    }
+
+    /// Go's `badVerb`: `%!verb(type=value)`, the value printed with `%v` and the same flags.
+    fn bad_verb(&mut self, v: &Value<'_>, verb: char) {
+        let _ = write!(self.out, "%!{verb}(");
+        if matches!(v, Value::Nil) {
+            self.out.push_str("<nil>");
+        } else {
+            self.out.push_str(v.go_type());
+            self.out.push('=');
+            self.print(v, 'v');
+        }
+        self.out.push(')');
+    }
+
+    fn padding(&mut self, n: usize) {
+        let fill = if self.f.zero && !self.f.minus { '0' } else { ' ' };
+        self.out.extend(std::iter::repeat_n(fill, n));
+    }
+
+    /// Go's `pad`: the width counted in runes, filled on the left (or right with `-`).
+    fn pad_str(&mut self, s: &str) {
+        let Some(wid) = self.f.wid.filter(|w| *w > 0) else {
+            self.out.push_str(s);
+            return;
+        };
+        let fill = wid.saturating_sub(s.chars().count());
+        if self.f.minus {
+            self.out.push_str(s);
+            self.padding(fill);
+        } else {
+            self.padding(fill);
+            self.out.push_str(s);
+        }
+    }
+
+    /// `s` padded with spaces only (Go clears the zero flag for these).
+    fn pad_spaces(&mut self, s: &str) {
+        let zero = std::mem::take(&mut self.f.zero);
+        self.pad_str(s);
+        self.f.zero = zero;
+    }
+
+    fn integer(&mut self, n: i64, verb: char, v: &Value<'_>) {
+        #[expect(clippy::cast_sign_loss, reason = "Go formats the int's bits as uint64 for %c, %q, %U")]
+        let bits = n as u64;
+        match verb {
+            'v' | 'd' => self.int_digits(n, 10, false),
+            'b' => self.int_digits(n, 2, false),
+            'o' | 'O' => self.int_digits(n, 8, verb == 'O'),
+            'x' => self.int_digits(n, 16, false),
+            'X' => self.int_digits(n, -16, false),
+            'c' => self.pad_spaces(&rune_of(bits).to_string()),
+            'q' => {
+                let c = rune_of(bits);
+                let quoted = if self.f.plus { ascii_quote_rune(c) } else { crate::go::quote_rune(c) };
+                self.pad_spaces(&quoted);
+            }
+            'U' => self.unicode(bits),
+            _ => self.bad_verb(v, verb),
+        }
+    }
+
+    /// Go's `fmtInteger`; a negative `base` writes uppercase hex.
+    fn int_digits(&mut self, n: i64, base: i32, o_prefix: bool) {
+        let upper = base < 0;
+        let base = base.unsigned_abs();
+        let negative = n < 0;
+        let mut u = n.unsigned_abs();
+        let mut prec = 0;
+        if let Some(p) = self.f.prec {
+            if p == 0 && u == 0 {
+                let zero = std::mem::take(&mut self.f.zero);
+                self.padding(self.f.wid.unwrap_or(0));
+                self.f.zero = zero;
+                return;
+            }
+            prec = p;
+        } else if self.f.zero && !self.f.minus && self.f.wid.is_some() {
+            prec = self.f.wid.unwrap_or(0);
+            if negative || self.f.plus || self.f.space {
+                prec = prec.saturating_sub(1); // room for the sign
+            }
+        }
+        let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+        let mut buf: Vec<u8> = Vec::with_capacity(24 + prec);
+        loop {
+            buf.push(digits[(u % u64::from(base)) as usize]);
+            u /= u64::from(base);
+            if u == 0 {
+                break;
+            }
+        }
+        while buf.len() < prec {
+            buf.push(b'0');
+        }
+        if self.f.sharp {
+            match base {
+                2 => buf.extend_from_slice(b"b0"),
+                8 if buf.last() != Some(&b'0') => buf.push(b'0'),
+                16 => buf.extend_from_slice(if upper { b"X0" } else { b"x0" }),
+                _ => {}
+            }
+        }
+        if o_prefix {
+            buf.extend_from_slice(b"o0");
+        }
+        if negative {
+            buf.push(b'-');
+        } else if self.f.plus {
+            buf.push(b'+');
+        } else if self.f.space {
+            buf.push(b' ');
+        }
+        buf.reverse();
+        self.pad_spaces(&String::from_utf8_lossy(&buf));
+    }
+
+    /// Go's `fmtUnicode`: `U+0041`, with `#` also the quoted rune when printable.
+    fn unicode(&mut self, u: u64) {
+        let prec = self.f.prec.filter(|p| *p > 4).unwrap_or(4);
+        let mut s = format!("U+{u:0prec$X}");
+        if self.f.sharp
+            && let Some(c) =
+                u32::try_from(u).ok().and_then(char::from_u32).filter(|c| crate::go::is_print(*c))
+        {
+            let _ = write!(s, " '{c}'");
+        }
+        self.pad_spaces(&s);
+    }
+
+    fn float(&mut self, x: f64, verb: char, v: &Value<'_>) {
+        let (conv, default_prec) = match verb {
+            'v' => ('g', None),
+            'b' | 'g' | 'G' | 'x' | 'X' => (verb, None),
+            'f' | 'F' => ('f', Some(6)),
+            'e' | 'E' => (verb, Some(6)),
+            _ => return self.bad_verb(v, verb),
+        };
+        let prec = self.f.prec.or(default_prec);
+        let mut num = format_float(x, conv, prec);
+        // A sign first, as Go reserves one.
+        if !num.starts_with(['-', '+']) {
+            num.insert(0, '+');
+        }
+        if self.f.space && num.starts_with('+') && !self.f.plus {
+            num.replace_range(..1, " ");
+        }
+        if num[1..].starts_with(['I', 'N']) {
+            // Infinities and NaN are never zero padded; NaN shows a sign only when asked to.
+            if num[1..].starts_with('N') && !self.f.space && !self.f.plus {
+                num.remove(0);
+            }
+            return self.pad_spaces(&num);
+        }
+        if self.f.sharp && verb != 'b' {
+            num = sharp_float(&num, conv, self.f.prec);
+        }
+        if self.f.plus || !num.starts_with('+') {
+            let len = num.chars().count();
+            if self.f.zero
+                && !self.f.minus
+                && let Some(wid) = self.f.wid.filter(|w| *w > len)
+            {
+                // The sign goes before the zeros.
+                self.out.push_str(&num[..1]);
+                self.padding(wid - len);
+                self.out.push_str(&num[1..]);
+                return;
+            }
+            return self.pad_str(&num);
+        }
+        self.pad_str(&num[1..]);
+    }
+
+    fn string(&mut self, s: &str, verb: char, v: &Value<'_>) {
+        match verb {
+            'v' if self.f.sharp_v => self.quoted(s),
+            'v' | 's' => {
+                let s = self.truncate(s);
+                self.pad_str(s);
+            }
+            'x' | 'X' => self.hex_bytes(s.as_bytes(), verb == 'X'),
+            'q' => self.quoted(s),
+            _ => self.bad_verb(v, verb),
+        }
+    }
+
+    fn bytes(&mut self, b: &[u8], verb: char) {
+        match verb {
+            'v' if self.f.sharp_v => {
+                self.out.push_str("[]byte{");
+                for (n, byte) in b.iter().enumerate() {
+                    if n > 0 {
+                        self.out.push_str(", ");
+                    }
+                    let _ = write!(self.out, "{byte:#x}");
+                }
+                self.out.push('}');
+            }
+            's' => {
+                let text = String::from_utf8_lossy(b);
+                let s = self.truncate(&text).to_string();
+                self.pad_str(&s);
+            }
+            'x' | 'X' => self.hex_bytes(b, verb == 'X'),
+            'q' => {
+                let end = self.f.prec.map_or(b.len(), |p| p.min(b.len()));
+                let q = quote_bytes(&b[..end], self.f.plus);
+                self.pad_str(&q);
+            }
+            _ => {
+                // Element by element, each a uint8.
+                self.out.push('[');
+                for (n, byte) in b.iter().enumerate() {
+                    if n > 0 {
+                        self.out.push(' ');
+                    }
+                    if matches!(verb, 'v' | 'd' | 'b' | 'o' | 'O' | 'x' | 'X' | 'c' | 'q' | 'U') {
+                        self.integer(i64::from(*byte), verb, &Value::Nil);
+                    } else {
+                        let _ = write!(self.out, "%!{verb}(uint8=");
+                        self.int_digits(i64::from(*byte), 10, false);
+                        self.out.push(')');
+                    }
+                }
+                self.out.push(']');
+            }
+        }
+    }
+
+    /// Go's `truncateString`: at most `prec` runes.
+    fn truncate<'s>(&self, s: &'s str) -> &'s str {
+        match self.f.prec.and_then(|p| s.char_indices().nth(p)) {
+            Some((at, _)) => &s[..at],
+            None => s,
+        }
+    }
+
+    /// Go's `fmtQ`: backquoted with `#` when it can be, ASCII-only with `+`.
+    fn quoted(&mut self, s: &str) {
+        let s = self.truncate(s).to_string();
+        if self.f.sharp && can_backquote(&s) {
+            return self.pad_str(&format!("`{s}`"));
+        }
+        let q = if self.f.plus { ascii_quote(&s) } else { crate::go::quote(&s) };
+        self.pad_str(&q);
+    }
+
+    /// Go's `fmtSbx`: two hex digits a byte; `#` adds `0x`, space separates bytes.
+    fn hex_bytes(&mut self, b: &[u8], upper: bool) {
+        let length = self.f.prec.map_or(b.len(), |p| p.min(b.len()));
+        let mut width = 2 * length;
+        if width == 0 {
+            if let Some(w) = self.f.wid {
+                self.padding(w);
+            }
+            return;
+        }
+        if self.f.space {
+            if self.f.sharp {
+                width *= 2;
+            }
+            width += length - 1;
+        } else if self.f.sharp {
+            width += 2;
+        }
+        let wid = self.f.wid.unwrap_or(0);
+        if wid > width && !self.f.minus {
+            self.padding(wid - width);
+        }
+        let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+        let prefix = if upper { "0X" } else { "0x" };
+        if self.f.sharp {
+            self.out.push_str(prefix);
+        }
+        for (n, byte) in b[..length].iter().enumerate() {
+            if self.f.space && n > 0 {
+                self.out.push(' ');
+                if self.f.sharp {
+                    self.out.push_str(prefix);
+                }
+            }
+            self.out.push(char::from(digits[usize::from(byte >> 4)]));
+            self.out.push(char::from(digits[usize::from(byte & 15)]));
+        }
+        if wid > width && self.f.minus {
+            self.padding(wid - width);
+        }
+    }
+}
+
+/// What a time's, duration's or id's `String` method returns.
+fn stringer(v: &Value<'_>) -> String {
+    match v {
+        Value::Time(t) => crate::time::go_string(*t),
+        // An empty id's String is empty.
+        Value::TraceId(id) if id.0 == [0; 16] => String::new(),
+        Value::SpanId(id) if id.0 == [0; 8] => String::new(),
+        other => other.go_text(),
+    }
+}
+
+/// `strconv.Quote` of bytes that may not be UTF-8: each invalid byte as `\\xNN`.
+fn quote_bytes(b: &[u8], ascii: bool) -> String {
+    let mut out = String::from("\"");
+    for chunk in b.utf8_chunks() {
+        let valid = if ascii { ascii_quote(chunk.valid()) } else { crate::go::quote(chunk.valid()) };
+        out.push_str(&valid[1..valid.len() - 1]);
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    out.push('"');
     out
 }
 
-/// Go's `parsenum`: the digits of a width or precision; `Err` when the number grows past a
-/// million before its last digit (Go then consumes the rest of the format).
-fn number(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Option<usize>, ()> {
-    const TOO_LARGE: usize = 1_000_000;
-    let mut n: Option<usize> = None;
-    while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
-        if n.is_some_and(|n| n > TOO_LARGE) {
-            chars.for_each(drop);
-            return Err(());
-        }
-        n = Some(n.unwrap_or(0) * 10 + d as usize);
-        chars.next();
+/// An int's bits as a rune, `U+FFFD` when they are none.
+fn rune_of(bits: u64) -> char {
+    u32::try_from(bits).ok().and_then(char::from_u32).unwrap_or('\u{fffd}')
+}
+
+/// `strconv.CanBackquote`.
+fn can_backquote(s: &str) -> bool {
+    s.chars().all(|c| c != '`' && c != '\u{7f}' && c != '\u{feff}' && (c >= ' ' || c == '\t'))
+}
+
+/// `strconv.QuoteToASCII`: `Quote` with every non-ASCII rune escaped.
+fn ascii_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        push_ascii_escaped(&mut out, c, '"');
     }
-    Ok(n)
+    out.push('"');
+    out
 }
 
-fn is_number(v: &Value<'_>) -> bool {
-    matches!(v, Value::Int(_) | Value::Float(_))
+/// `strconv.QuoteRuneToASCII`.
+fn ascii_quote_rune(c: char) -> String {
+    let mut out = String::from("'");
+    push_ascii_escaped(&mut out, c, '\'');
+    out.push('\'');
+    out
 }
 
-fn pad(out: &mut String, body: &str, spec: &Spec, numeric: bool) {
-    let len = body.chars().count();
-    let fill = spec.width.unwrap_or(0).saturating_sub(len);
-    if spec.minus {
-        out.push_str(body);
-        out.extend(std::iter::repeat_n(' ', fill));
-    } else if spec.zero && numeric {
-        let (sign, digits) = match body.strip_prefix(['-', '+']) {
-            Some(rest) => (&body[..1], rest),
-            None => ("", body),
-        };
-        out.push_str(sign);
-        out.extend(std::iter::repeat_n('0', fill));
-        out.push_str(digits);
+fn push_ascii_escaped(out: &mut String, c: char, quote: char) {
+    if c.is_ascii() || c == quote {
+        // ASCII escapes as `Quote` writes them.
+        let q = if quote == '"' { crate::go::quote(&c.to_string()) } else { crate::go::quote_rune(c) };
+        out.push_str(&q[1..q.len() - 1]);
+    } else if u32::from(c) < 0x1_0000 {
+        let _ = write!(out, "\\u{:04x}", u32::from(c));
     } else {
-        out.extend(std::iter::repeat_n(' ', fill));
-        out.push_str(body);
+        let _ = write!(out, "\\U{:08x}", u32::from(c));
     }
 }
 
-fn signed(s: String, spec: &Spec, negative: bool) -> String {
-    if negative {
-        s
-    } else if spec.plus {
-        format!("+{s}")
-    } else if spec.space {
-        format!(" {s}")
+/// `strconv.FormatFloat(x, conv, prec, 64)`, `None` precision being the shortest (`-1`).
+/// `conv` is one of `b e E f g G x X`.
+fn format_float(x: f64, conv: char, prec: Option<usize>) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let a = x.abs();
+    let body = match conv {
+        'b' => binary_float(a),
+        'x' | 'X' => hex_float(a, prec, conv == 'X'),
+        'f' => {
+            if let Some(p) = prec {
+                format!("{a:.p$}")
+            } else {
+                let d = Digits::shortest(a);
+                d.fixed(minus_dp(d.nd(), d.dp))
+            }
+        }
+        'e' | 'E' => {
+            let d = match prec {
+                Some(p) => Digits::rounded(a, p + 1),
+                None => Digits::shortest(a),
+            };
+            let p = prec.unwrap_or(d.nd().saturating_sub(1));
+            d.exponent(p, conv == 'E')
+        }
+        _ => general(a, prec, conv == 'G'),
+    };
+    format!("{sign}{body}")
+}
+
+/// strconv's `%g`: `%e` when the exponent is below -4 or at least the precision (6 for the
+/// shortest form), else `%f`, with trailing zeros dropped.
+fn general(a: f64, prec: Option<usize>, upper: bool) -> String {
+    let (d, mut p) = if let Some(p) = prec {
+        let p = p.max(1);
+        (Digits::rounded(a, p), p)
     } else {
-        s
+        let d = Digits::shortest(a);
+        let n = d.nd();
+        (d, n)
+    };
+    let nd = d.nd();
+    let mut eprec = p;
+    if eprec > nd && i64::try_from(nd).unwrap_or(0) >= d.dp {
+        eprec = nd;
+    }
+    if prec.is_none() {
+        eprec = 6;
+    }
+    let exp = d.dp - 1;
+    if exp < -4 || exp >= i64::try_from(eprec).unwrap_or(i64::MAX) {
+        p = p.min(nd);
+        return d.exponent(p.saturating_sub(1), upper);
+    }
+    if i64::try_from(p).unwrap_or(i64::MAX) > d.dp {
+        p = nd;
+    }
+    d.fixed(minus_dp(p, d.dp))
+}
+
+/// `max(n - dp, 0)`.
+fn minus_dp(n: usize, dp: i64) -> usize {
+    usize::try_from(i64::try_from(n).unwrap_or(i64::MAX).saturating_sub(dp)).unwrap_or(0)
+}
+
+/// Decimal digits of a non-negative float, Go's `decimalSlice`: `digits` without trailing
+/// zeros, the value being `0.digits × 10^dp`.
+struct Digits {
+    digits: String,
+    dp: i64,
+}
+
+impl Digits {
+    fn shortest(a: f64) -> Digits {
+        Digits::parse(&format!("{a:e}"))
+    }
+
+    /// Rounded to `n` significant digits (ties to even, on the exact value).
+    fn rounded(a: f64, n: usize) -> Digits {
+        Digits::parse(&format!("{a:.*e}", n.max(1) - 1))
+    }
+
+    /// From Rust's `d.ddde±x`.
+    fn parse(s: &str) -> Digits {
+        let (mantissa, exp) = s.split_once('e').unwrap_or((s, "0"));
+        let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        while digits.ends_with('0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Digits { digits, dp: 0 };
+        }
+        Digits { digits, dp: exp.parse::<i64>().unwrap_or(0) + 1 }
+    }
+
+    fn nd(&self) -> usize {
+        self.digits.len()
+    }
+
+    fn digit(&self, i: i64) -> char {
+        usize::try_from(i).ok().and_then(|i| self.digits.as_bytes().get(i)).map_or('0', |&b| char::from(b))
+    }
+
+    /// strconv's `fmtF`: the integer part, then `decimals` fraction digits.
+    fn fixed(&self, decimals: usize) -> String {
+        let mut out = String::new();
+        if self.dp > 0 {
+            for i in 0..self.dp {
+                out.push(self.digit(i));
+            }
+        } else {
+            out.push('0');
+        }
+        if decimals > 0 {
+            out.push('.');
+            for i in 1..=i64::try_from(decimals).unwrap_or(0) {
+                out.push(self.digit(self.dp + i - 1));
+            }
+        }
+        out
+    }
+
+    /// strconv's `fmtE`: `d.ddde±dd` with `prec` fraction digits.
+    fn exponent(&self, prec: usize, upper: bool) -> String {
+        let mut out = String::new();
+        out.push(self.digit(0));
+        if prec > 0 {
+            out.push('.');
+            for i in 1..=i64::try_from(prec).unwrap_or(0) {
+                out.push(self.digit(i));
+            }
+        }
+        out.push(if upper { 'E' } else { 'e' });
+        let exp = if self.digits.is_empty() { 0 } else { self.dp - 1 };
+        let _ = write!(out, "{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs());
+        out
     }
 }
 
-fn verb_text(verb: char, spec: &Spec, v: &Value<'_>) -> Option<String> {
-    Some(match (verb, v) {
-        ('s' | 'v', Value::Str(s)) => match spec.precision {
-            Some(p) => s.chars().take(p).collect(),
-            None => s.to_string(),
-        },
-        ('v' | 'd', Value::Int(i)) => signed(i.to_string(), spec, *i < 0),
-        ('v' | 't', Value::Bool(b)) => b.to_string(),
-        ('v' | 'g', Value::Float(f)) => signed(go_g(*f), spec, *f < 0.0),
-        ('f' | 'F', Value::Float(f)) => {
-            signed(format!("{:.*}", spec.precision.unwrap_or(6), f), spec, *f < 0.0)
-        }
-        ('e', Value::Float(f)) => signed(go_e(*f, spec.precision.unwrap_or(6)), spec, *f < 0.0),
-        ('x', Value::Int(i)) => {
-            signed(if *i < 0 { format!("-{:x}", i.unsigned_abs()) } else { format!("{i:x}") }, spec, *i < 0)
-        }
-        ('X', Value::Int(i)) => {
-            signed(if *i < 0 { format!("-{:X}", i.unsigned_abs()) } else { format!("{i:X}") }, spec, *i < 0)
-        }
-        ('x', Value::Str(s)) => crate::interp::args::hex(s.as_bytes()),
-        ('x', Value::Bytes(b)) => crate::interp::args::hex(b),
-        ('X', Value::Str(s)) => crate::interp::args::hex(s.as_bytes()).to_uppercase(),
-        ('q', Value::Str(s)) => crate::go::quote(s),
-        ('v', Value::Nil) => "<nil>".into(),
-        _ => return None,
-    })
+/// A float's significand and exponent: `value = mant × 2^(exp - 52)`, as strconv reads them.
+fn float_parts(a: f64) -> (u64, i64) {
+    let bits = a.to_bits();
+    let exp = i64::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
+    let mant = bits & ((1 << 52) - 1);
+    if exp == 0 { (mant, 1 - 1023) } else { (mant | 1 << 52, exp - 1023) }
 }
 
-/// `%v` of a value in a bad-verb message.
-fn plain(v: &Value<'_>) -> String {
-    match v {
-        Value::Str(s) => s.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => go_g(*f),
-        Value::Bool(b) => b.to_string(),
-        Value::Nil => "<nil>".into(),
-        other => crate::json::marshal(other),
+/// strconv's `%b`: `4503599627370496p-52`.
+fn binary_float(a: f64) -> String {
+    let (mant, exp) = float_parts(a);
+    let e = exp - 52;
+    format!("{mant}p{}{}", if e >= 0 { "+" } else { "-" }, e.unsigned_abs())
+}
+
+/// strconv's `fmtX`: `0x1.8p+00`, the fraction rounded to `prec` hex digits when given.
+fn hex_float(a: f64, prec: Option<usize>, upper: bool) -> String {
+    let (mut mant, mut exp) = float_parts(a);
+    if mant == 0 {
+        exp = 0;
     }
+    mant <<= 8; // the leading 1 at bit 60
+    while mant != 0 && mant & (1 << 60) == 0 {
+        mant <<= 1;
+        exp -= 1;
+    }
+    if let Some(p) = prec.filter(|p| *p < 15) {
+        let shift = u32::try_from(p * 4).unwrap_or(0);
+        let extra = (mant << shift) & ((1 << 60) - 1);
+        mant >>= 60 - shift;
+        if extra | (mant & 1) > 1 << 59 {
+            mant += 1;
+        }
+        mant <<= 60 - shift;
+        if mant & (1 << 61) != 0 {
+            mant >>= 1;
+            exp += 1;
+        }
+    }
+    let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let mut out = String::from(if upper { "0X" } else { "0x" });
+    out.push(if (mant >> 60) & 1 == 1 { '1' } else { '0' });
+    mant <<= 4;
+    match prec {
+        None if mant != 0 => {
+            out.push('.');
+            while mant != 0 {
+                out.push(char::from(digits[usize::try_from((mant >> 60) & 15).unwrap_or(0)]));
+                mant <<= 4;
+            }
+        }
+        Some(p) if p > 0 => {
+            out.push('.');
+            for _ in 0..p {
+                out.push(char::from(digits[usize::try_from((mant >> 60) & 15).unwrap_or(0)]));
+                mant <<= 4;
+            }
+        }
+        _ => {}
+    }
+    out.push(if upper { 'P' } else { 'p' });
+    let _ = write!(out, "{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs());
+    out
 }
 
-fn type_name(v: &Value<'_>) -> &'static str {
-    if matches!(v, Value::Nil) { "<nil>" } else { v.go_type() }
-}
-
-/// Go's `%g`/`%v` for a float64: shortest digits, exponent form with at least two exponent
-/// digits when the exponent is < -4 or >= 21.
-fn go_g(f: f64) -> String {
-    crate::json::shortest(f, 1e-4, 2)
-}
-
-/// Go's `%e` with a precision: `1.500000e+00`.
-fn go_e(f: f64, precision: usize) -> String {
-    let s = format!("{f:.precision$e}");
-    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
-    format!("{mantissa}e{sign}{digits:0>2}")
+/// Go's `#` flag on floats: a decimal point always; `%g` and `%x` keep trailing zeros up to
+/// their precision (6 when none is given). `num` starts with its sign; `conv` is the verb as
+/// strconv formats it (`g` for `%v`).
+fn sharp_float(num: &str, conv: char, prec: Option<usize>) -> String {
+    let mut digits: i64 = match conv {
+        'g' | 'G' | 'x' => i64::try_from(prec.unwrap_or(6)).unwrap_or(6),
+        _ => 0,
+    };
+    let hex = matches!(conv, 'x' | 'X');
+    let (mut mantissa, mut tail) = (num.to_string(), String::new());
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    for (i, c) in num.char_indices().skip(1) {
+        match c {
+            '.' => has_point = true,
+            'p' | 'P' => {
+                (mantissa, tail) = (num[..i].to_string(), num[i..].to_string());
+                break;
+            }
+            'e' | 'E' if !hex => {
+                // %e and %f keep their digit count.
+                (mantissa, tail) = (num[..i].to_string(), num[i..].to_string());
+                break;
+            }
+            _ => {
+                saw_nonzero |= c != '0';
+                if saw_nonzero {
+                    digits -= 1;
+                }
+            }
+        }
+    }
+    if !has_point {
+        // A lone leading 0 counts once.
+        if mantissa.len() == 2 && mantissa.ends_with('0') {
+            digits -= 1;
+        }
+        mantissa.push('.');
+    }
+    while digits > 0 {
+        mantissa.push('0');
+        digits -= 1;
+    }
+    mantissa + &tail
 }
 
 #[cfg(test)]
@@ -214,6 +889,52 @@ mod tests {
 
     use super::sprintf;
     use crate::value::Value;
+
+    /// A value as the table writes it: `I:int64`, `F:float64`, `S:string`, `B:bool`, `N:`
+    /// (nil), `X:hex bytes`.
+    fn value(code: &str) -> Value<'_> {
+        let (kind, text) = code.split_once(':').expect("a value code");
+        match kind {
+            "I" => Value::Int(text.parse().expect("an int")),
+            "F" => Value::Float(crate::go::parse_float(text).expect("a float")),
+            "S" => Value::Str(Cow::Borrowed(text)),
+            "B" => Value::Bool(text == "true"),
+            "N" => Value::Nil,
+            "X" => Value::Bytes(Cow::Owned(
+                (0..text.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+                    .collect(),
+            )),
+            other => panic!("unknown value kind {other}"),
+        }
+    }
+
+    /// Every verb spec of `testdata/conformance/go_sprintf.tsv` on every value there, against
+    /// what Go's `fmt.Sprintf` printed (`ottl-jit/tools/gen_sprintf.go`).
+    #[test]
+    fn agrees_with_go_sprintf() {
+        let table =
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/go_sprintf.tsv"));
+        let mut failures = Vec::new();
+        let mut cases = 0;
+        for line in table.lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.splitn(3, '\t');
+            let (Some(code), Some(spec), Some(want)) = (fields.next(), fields.next(), fields.next()) else {
+                panic!("malformed line {line:?}");
+            };
+            let want: String = serde_json::from_str(want).expect("a JSON string");
+            let values: Vec<Value<'_>> = code.split(',').map(value).collect();
+            cases += 1;
+            let got = sprintf(spec, &values);
+            if got != want {
+                failures.push(format!("{code} {spec}: Go {want:?}, ours {got:?}"));
+            }
+        }
+        assert!(cases > 2000, "the table has {cases} cases");
+        assert!(table.contains("BADINDEX") && table.contains("EXTRA"), "multi-value cases are there");
+        assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
+    }
 
     #[test]
     fn formats_like_go() {
