@@ -198,6 +198,21 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// `strconv.Quote` of bytes that may not be UTF-8 (a Go string): each invalid byte as `\xNN`.
+pub fn quote_bytes(b: &[u8]) -> String {
+    let mut out = String::from('"');
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            escape_rune(&mut out, c, '"');
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `strconv.QuoteRune`, as `%q` prints a rune: `'x'`.
 pub fn quote_rune(c: char) -> String {
     let mut out = String::from('\'');

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod funcs;
 mod go;
 mod go_printable;
+mod go_url;
 pub mod interp;
 pub mod jit;
 pub mod json;

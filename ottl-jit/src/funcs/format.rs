@@ -574,11 +574,14 @@ fn stringer(v: &Value<'_>) -> String {
     }
 }
 
-/// `strconv.Quote` of bytes that may not be UTF-8: each invalid byte as `\\xNN`.
+/// `strconv.Quote` (or `QuoteToASCII`) of bytes that may not be UTF-8.
 fn quote_bytes(b: &[u8], ascii: bool) -> String {
+    if !ascii {
+        return crate::go::quote_bytes(b);
+    }
     let mut out = String::from("\"");
     for chunk in b.utf8_chunks() {
-        let valid = if ascii { ascii_quote(chunk.valid()) } else { crate::go::quote(chunk.valid()) };
+        let valid = ascii_quote(chunk.valid());
         out.push_str(&valid[1..valid.len() - 1]);
         for byte in chunk.invalid() {
             let _ = write!(out, "\\x{byte:02x}");

@@ -1,140 +1,84 @@
-//! `URL(url_string)`: a URL split into semantic-convention attributes, as Go's `net/url`
-//! parses it: `url.original`, `url.scheme`, `url.domain`, `url.path` always; `url.port` (an
-//! int), `url.query`, `url.fragment`, `url.extension`, `url.user_info`, `url.username` and
-//! `url.password` when present.
+//! `URL(url_string)`: a URL split into semantic-convention attributes as upstream's
+//! `parseutils.ParseURI` does with Go's `net/url` (`crate::go_url`): `url.original` (the URL
+//! as `URL.String` writes it back), `url.scheme`, `url.domain`, `url.path` always; `url.port`
+//! (an int), `url.query`, `url.fragment`, `url.extension` (after the path's last `.`),
+//! `url.user_info`, `url.username` and `url.password` when present. A string that starts with
+//! `?` is a query alone: `{"query": {key: [values...]}}` (keys in the order they first appear;
+//! upstream's come from a Go map, in no fixed order).
 
 use std::borrow::Cow;
 
-use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
+use opentelemetry_proto::tonic::common::v1::{AnyValue, ArrayValue, KeyValue, KeyValueList, any_value};
 
+use crate::go_url;
 use crate::interp::{CCall, Error};
 use crate::record::Record;
 use crate::value::Value;
 
+fn text(bytes: &[u8]) -> any_value::Value {
+    any_value::Value::StringValue(String::from_utf8_lossy(bytes).into_owned())
+}
+
+fn kv(key: impl Into<String>, value: any_value::Value) -> KeyValue {
+    KeyValue { key: key.into(), value: Some(AnyValue { value: Some(value) }), ..KeyValue::default() }
+}
+
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let original = call.string(0, rec)?;
-    let u = parse(&original).map_err(|e| Error(format!("parse {}: {e}", crate::go::quote(&original))))?;
-    let mut out: Vec<KeyValue> = Vec::new();
-    let mut put = |k: &str, v: any_value::Value| {
-        out.push(KeyValue {
-            key: k.to_string(),
-            value: Some(AnyValue { value: Some(v) }),
-            ..KeyValue::default()
-        });
-    };
-    let s = |v: &str| any_value::Value::StringValue(v.to_string());
-    put("url.original", s(&original));
-    put("url.scheme", s(&u.scheme));
-    put("url.domain", s(&u.host));
-    put("url.path", s(&u.path));
-    if let Some(port) = u.port.as_deref().and_then(|p| p.parse::<i64>().ok()) {
-        put("url.port", any_value::Value::IntValue(port));
+    if let Some(query) = original.strip_prefix('?') {
+        return query_only(query);
     }
-    if !u.query.is_empty() {
-        put("url.query", s(&u.query));
+    let u = go_url::parse(&original).map_err(Error)?;
+    let mut out: Vec<KeyValue> = Vec::new();
+    let (host, port) = u.host_port();
+    out.push(kv("url.original", any_value::Value::StringValue(u.to_go_string())));
+    out.push(kv("url.scheme", any_value::Value::StringValue(u.scheme.clone())));
+    out.push(kv("url.domain", text(host)));
+    out.push(kv("url.path", text(&u.path)));
+    if !port.is_empty() {
+        // `strconv.Atoi` of digits: only too many of them fail.
+        let digits = String::from_utf8_lossy(port);
+        let n = digits.parse::<i64>().map_err(|_| {
+            Error(format!("strconv.Atoi: parsing {}: value out of range", crate::go::quote(&digits)))
+        })?;
+        out.push(kv("url.port", any_value::Value::IntValue(n)));
+    }
+    if !u.raw_query.is_empty() {
+        out.push(kv("url.query", any_value::Value::StringValue(u.raw_query.clone())));
     }
     if !u.fragment.is_empty() {
-        put("url.fragment", s(&u.fragment));
+        out.push(kv("url.fragment", text(&u.fragment)));
     }
-    let last = u.path.rsplit('/').next().unwrap_or("");
-    if let Some((_, ext)) = last.rsplit_once('.')
-        && !ext.is_empty()
+    if let Some(dot) = u.path.iter().rposition(|&c| c == b'.')
+        && dot + 1 < u.path.len()
     {
-        put("url.extension", s(ext));
+        out.push(kv("url.extension", text(&u.path[dot + 1..])));
     }
     if let Some(user) = &u.user {
-        put("url.user_info", s(user));
-        let (name, password) = user.split_once(':').map_or((user.as_str(), None), |(n, p)| (n, Some(p)));
-        put("url.username", s(&unescape(name)?));
-        if let Some(p) = password {
-            put("url.password", s(&unescape(p)?));
+        out.push(kv("url.user_info", any_value::Value::StringValue(user.to_go_string())));
+        if !user.username.is_empty() {
+            out.push(kv("url.username", text(&user.username)));
+        }
+        if let Some(password) = &user.password {
+            out.push(kv("url.password", text(password)));
         }
     }
     Ok(Value::Map(Cow::Owned(out)))
 }
 
-#[derive(Default)]
-struct Url {
-    scheme: String,
-    user: Option<String>,
-    host: String,
-    port: Option<String>,
-    path: String,
-    query: String,
-    fragment: String,
-}
-
-fn parse(raw: &str) -> Result<Url, Error> {
-    let mut u = Url::default();
-    let (rest, fragment) = raw.split_once('#').unwrap_or((raw, ""));
-    u.fragment = unescape(fragment)?;
-    let mut rest = rest;
-    if let Some(colon) = rest.find(':') {
-        let candidate = &rest[..colon];
-        let valid = candidate.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && candidate.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        if valid {
-            u.scheme = candidate.to_ascii_lowercase();
-            rest = &rest[colon + 1..];
-        } else if colon == 0 {
-            return Err(Error::new("missing protocol scheme"));
-        }
+/// `?a=1&b=2&a=3` → `{"query": {"a": ["1", "3"], "b": ["2"]}}`; no pair, no `query` key.
+fn query_only<'a>(query: &str) -> Result<Value<'a>, Error> {
+    let pairs = go_url::parse_query(query).map_err(Error)?;
+    if pairs.is_empty() {
+        return Ok(Value::Map(Cow::Owned(Vec::new())));
     }
-    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
-    u.query = query.to_string();
-    let mut rest = rest;
-    if let Some(after) = rest.strip_prefix("//") {
-        let end = after.find('/').unwrap_or(after.len());
-        let authority = &after[..end];
-        rest = &after[end..];
-        let host_port = match authority.rsplit_once('@') {
-            Some((user, host)) => {
-                u.user = Some(user.to_string());
-                host
-            }
-            None => authority,
-        };
-        match host_port.rsplit_once(':') {
-            Some((host, port)) if !host.ends_with(']') || host_port.starts_with('[') => {
-                if !port.chars().all(|c| c.is_ascii_digit()) {
-                    return Err(Error(format!(
-                        "invalid port {} after host",
-                        crate::go::quote(&format!(":{port}"))
-                    )));
-                }
-                u.host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-                if !port.is_empty() {
-                    u.port = Some(port.to_string());
-                }
-            }
-            _ => u.host = host_port.trim_start_matches('[').trim_end_matches(']').to_string(),
-        }
-    }
-    u.path = unescape(rest)?;
-    Ok(u)
-}
-
-/// Percent-decoding; a bad escape is an error.
-fn unescape(s: &str) -> Result<String, Error> {
-    if !s.contains('%') {
-        return Ok(s.to_string());
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).filter(|h| h.chars().all(|c| c.is_ascii_hexdigit()));
-            let Some(hex) = hex else {
-                let bad: String = s[i..].chars().take(3).collect();
-                return Err(Error(format!("invalid URL escape {}", crate::go::quote(&bad))));
-            };
-            out.push(u8::from_str_radix(hex, 16).map_err(|e| Error(e.to_string()))?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    let params = pairs
+        .into_iter()
+        .map(|(key, values)| {
+            let values = values.iter().map(|v| AnyValue { value: Some(text(v)) }).collect();
+            kv(String::from_utf8_lossy(&key), any_value::Value::ArrayValue(ArrayValue { values }))
+        })
+        .collect();
+    let params = any_value::Value::KvlistValue(KeyValueList { values: params });
+    Ok(Value::Map(Cow::Owned(vec![kv("query", params)])))
 }
