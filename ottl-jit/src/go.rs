@@ -187,6 +187,20 @@ fn hex_float(negative: bool, mantissa: u64, sticky: bool, exp2: i64) -> f64 {
 use std::borrow::Cow;
 use std::fmt::Write;
 
+/// Go's `int64(f)` as the Collector's usual amd64 build computes it (`CVTTSD2SQ`): toward
+/// zero, and `math.MinInt64` for NaN and for anything outside the int64 range (Rust saturates
+/// instead; so does Go on arm64).
+pub fn float_to_int(f: f64) -> i64 {
+    // 2^63: the first float past i64::MAX.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() || !(-LIMIT..LIMIT).contains(&f) {
+        return i64::MIN;
+    }
+    #[expect(clippy::cast_possible_truncation, reason = "in range: truncation toward zero, as Go's")]
+    let n = f as i64;
+    n
+}
+
 /// `strconv.Quote`, as `%q` prints a string.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -526,5 +540,24 @@ mod quote_tests {
         assert_eq!(quote_rune('\''), r"'\''");
         assert_eq!(quote_rune('"'), r#"'"'"#);
         assert_eq!(quote_rune('\u{a0}'), r"'\u00a0'");
+    }
+}
+
+#[cfg(test)]
+mod float_to_int_tests {
+    use super::float_to_int;
+
+    #[test]
+    fn converts_as_go_on_amd64() {
+        // Values printed by Go 1.19 on amd64 for int64(f).
+        assert_eq!(float_to_int(f64::NAN), i64::MIN);
+        assert_eq!(float_to_int(f64::INFINITY), i64::MIN);
+        assert_eq!(float_to_int(f64::NEG_INFINITY), i64::MIN);
+        assert_eq!(float_to_int(1e20), i64::MIN);
+        assert_eq!(float_to_int(-1e20), i64::MIN);
+        assert_eq!(float_to_int(9.223_372_036_854_776e18), i64::MIN);
+        assert_eq!(float_to_int(-9.223_372_036_854_776e18), i64::MIN);
+        assert_eq!(float_to_int(1.5), 1);
+        assert_eq!(float_to_int(-1.5), -1);
     }
 }

@@ -297,8 +297,7 @@ fn double_val(p: &NumberDataPoint) -> f64 {
 
 fn int_val(p: &NumberDataPoint) -> i64 {
     match p.value {
-        #[expect(clippy::cast_possible_truncation, reason = "Go's int64(float64) truncates")]
-        Some(number_data_point::Value::AsDouble(d)) => d as i64,
+        Some(number_data_point::Value::AsDouble(d)) => crate::go::float_to_int(d),
         Some(number_data_point::Value::AsInt(i)) => i,
         None => 0,
     }

@@ -43,22 +43,12 @@ pub(crate) fn base64(input: &[u8], url: bool, padded: bool) -> Result<String, Er
     base64_bytes(input, url, padded).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`.
+/// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`: four digits at a time, `\r` and
+/// `\n` skipped anywhere, padding checked, and an error naming the offending input byte.
 pub(crate) fn base64_bytes(input: &[u8], url: bool, padded: bool) -> Result<Vec<u8>, Error> {
-    let digits: Vec<u8> = input.iter().copied().filter(|b| *b != b'\r' && *b != b'\n').collect();
-    let body = if padded {
-        if !digits.len().is_multiple_of(4) {
-            return Err(Error(format!("illegal base64 data at input byte {}", digits.len() / 4 * 4)));
-        }
-        let pad = digits.iter().rev().take_while(|b| **b == b'=').count().min(2);
-        &digits[..digits.len() - pad]
-    } else {
-        &digits[..]
-    };
-    let mut out = Vec::with_capacity(body.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for (i, &c) in body.iter().enumerate() {
-        let v = match c {
+    let corrupt = |at: usize| Error(format!("illegal base64 data at input byte {at}"));
+    let digit = |c: u8| -> Option<u8> {
+        Some(match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
@@ -66,17 +56,123 @@ pub(crate) fn base64_bytes(input: &[u8], url: bool, padded: bool) -> Result<Vec<
             b'/' if !url => 63,
             b'-' if url => 62,
             b'_' if url => 63,
-            _ => return Err(Error(format!("illegal base64 data at input byte {i}"))),
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xff).unwrap_or(0));
+            _ => return None,
+        })
+    };
+    let newline = |c: u8| c == b'\n' || c == b'\r';
+    let mut out = Vec::with_capacity(input.len() * 3 / 4);
+    let mut si = 0;
+    loop {
+        // One quantum: up to four digits, Go's `decodeQuantum`.
+        let mut quad = [0u8; 4];
+        let mut len = 4;
+        let mut trailing = None;
+        let mut j = 0;
+        while j < 4 {
+            let Some(&c) = input.get(si) else {
+                if j == 0 {
+                    return Ok(out);
+                }
+                if j == 1 || padded {
+                    return Err(corrupt(si - j));
+                }
+                len = j;
+                break;
+            };
+            si += 1;
+            if let Some(v) = digit(c) {
+                quad[j] = v;
+                j += 1;
+                continue;
+            }
+            if newline(c) {
+                continue;
+            }
+            if c != b'=' || !padded {
+                return Err(corrupt(si - 1));
+            }
+            // Padding: it ends the input.
+            match j {
+                0 | 1 => return Err(corrupt(si - 1)),
+                2 => {
+                    // "==" is needed; the first "=" is read.
+                    while input.get(si).copied().is_some_and(newline) {
+                        si += 1;
+                    }
+                    match input.get(si) {
+                        None => return Err(corrupt(input.len())),
+                        Some(&b'=') => si += 1,
+                        Some(_) => return Err(corrupt(si - 1)),
+                    }
+                }
+                _ => {}
+            }
+            while input.get(si).copied().is_some_and(newline) {
+                si += 1;
+            }
+            if si < input.len() {
+                trailing = Some(si);
+            }
+            len = j;
+            break;
+        }
+        let v = u32::from(quad[0]) << 18
+            | u32::from(quad[1]) << 12
+            | u32::from(quad[2]) << 6
+            | u32::from(quad[3]);
+        let bytes = v.to_be_bytes();
+        out.extend_from_slice(&bytes[1..len]);
+        if let Some(at) = trailing {
+            return Err(corrupt(at));
+        }
+        if len < 4 {
+            return Ok(out);
         }
     }
-    if body.len() % 4 == 1 {
-        return Err(Error(format!("illegal base64 data at input byte {}", body.len() - 1)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_bytes;
+
+    /// Inputs and what Go's `base64.StdEncoding` / `RawStdEncoding` `DecodeString` return
+    /// (printed by Go 1.19); `Err(n)` is "illegal base64 data at input byte n".
+    #[test]
+    fn decodes_as_go() {
+        type Want = Result<&'static [u8], usize>;
+        let cases: &[(&str, Want, Want)] = &[
+            ("aGVs\nbG8=", Ok(b"hello"), Err(8)),
+            ("aGVsbG8", Err(4), Ok(b"hello")),
+            ("aGVsbG8=\n", Ok(b"hello"), Err(7)),
+            ("aGVs bG8=", Err(4), Err(4)),
+            ("aGVsbG8=aGk=", Err(8), Err(7)),
+            ("aGk=\r\n", Ok(b"hi"), Err(3)),
+            ("", Ok(b""), Ok(b"")),
+            ("=", Err(0), Err(0)),
+            ("a", Err(0), Err(0)),
+            ("ab", Err(0), Ok(b"i")),
+            ("ab==", Ok(b"i"), Err(2)),
+            ("ab=", Err(3), Err(2)),
+            ("ab=\n=", Ok(b"i"), Err(2)),
+            ("a===", Err(1), Err(1)),
+            ("aGk=\nx", Err(5), Err(3)),
+        ];
+        let show = |r: Result<Vec<u8>, crate::interp::Error>| {
+            r.map_err(|e| {
+                e.0.trim_start_matches("illegal base64 data at input byte ").parse::<usize>().unwrap_or(999)
+            })
+        };
+        for (input, std, raw) in cases {
+            assert_eq!(
+                show(base64_bytes(input.as_bytes(), false, true)),
+                std.map(<[u8]>::to_vec),
+                "std {input:?}"
+            );
+            assert_eq!(
+                show(base64_bytes(input.as_bytes(), false, false)),
+                raw.map(<[u8]>::to_vec),
+                "raw {input:?}"
+            );
+        }
     }
-    Ok(out)
 }

@@ -42,13 +42,9 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
 fn scale_numbers(points: &mut [NumberDataPoint], factor: f64) {
     for dp in points {
         dp.value = match dp.value {
-            #[expect(
-                clippy::cast_precision_loss,
-                clippy::cast_possible_truncation,
-                reason = "Go's int64(float64(v) * f)"
-            )]
+            #[expect(clippy::cast_precision_loss, reason = "Go's int64(float64(v) * f)")]
             Some(number_data_point::Value::AsInt(i)) => {
-                Some(number_data_point::Value::AsInt((i as f64 * factor) as i64))
+                Some(number_data_point::Value::AsInt(crate::go::float_to_int(i as f64 * factor)))
             }
             Some(number_data_point::Value::AsDouble(d)) => {
                 Some(number_data_point::Value::AsDouble(d * factor))

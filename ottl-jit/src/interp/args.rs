@@ -272,8 +272,7 @@ pub fn int_like(v: &Value<'_>) -> Result<Option<i64>, Error> {
     Ok(match v {
         Value::Nil => None,
         Value::Int(n) => Some(*n),
-        #[expect(clippy::cast_possible_truncation, reason = "Go's int64(float64) truncates")]
-        Value::Float(f) => Some(*f as i64),
+        Value::Float(f) => Some(crate::go::float_to_int(*f)),
         Value::Str(s) => s.parse::<i64>().ok(),
         Value::Bool(b) => Some(i64::from(*b)),
         other => return Err(Error(format!("unsupported type: {}", other.go_type()))),
