@@ -472,6 +472,24 @@ mod tests {
         }
     }
 
+    /// Random strings over the characters the parser looks at never panic.
+    #[test]
+    fn no_parse_panics() {
+        let alphabet: Vec<char> = ":/?#[]@%25aZ9.-+!$&'()*,;=é :\u{1}".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..50_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = usize::try_from(seed >> 59).unwrap_or(0);
+            let input: String = (0..len)
+                .map(|i| alphabet[usize::try_from((seed >> (i % 16 * 4)) & 31).unwrap_or(0) % alphabet.len()])
+                .collect();
+            if let Ok(u) = parse(&input) {
+                let _ = (u.to_go_string(), u.host_port());
+            }
+            let _ = parse_query(&input);
+        }
+    }
+
     /// Every input of `testdata/conformance/go_url.tsv` against what Go's `net/url` made of it.
     #[test]
     fn agrees_with_go_net_url() {

@@ -939,6 +939,31 @@ mod tests {
         assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
     }
 
+    /// Random formats over the characters a spec is made of never panic.
+    #[test]
+    fn no_format_panics() {
+        let alphabet: Vec<char> = "%#0+- 19.*[]vdsxXqfeEgGbcoOUtTä".chars().collect();
+        let values = [
+            Value::Int(-3),
+            Value::Float(f64::NAN),
+            Value::Str(Cow::Borrowed("é")),
+            Value::Bytes(Cow::Borrowed(&[0xff, 1])),
+            Value::Nil,
+            Value::Float(1e300),
+            Value::Int(i64::MIN),
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..50_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = usize::try_from(seed >> 60).unwrap_or(0);
+            let format: String = (0..len)
+                .map(|i| alphabet[usize::try_from((seed >> (i * 4)) & 31).unwrap_or(0) % alphabet.len()])
+                .collect();
+            let n = usize::try_from((seed >> 40) % 8).unwrap_or(0);
+            let _ = sprintf(&format, &values[..n.min(values.len())]);
+        }
+    }
+
     #[test]
     fn formats_like_go() {
         let s = |t: &str| Value::Str(Cow::Owned(t.to_string()));
