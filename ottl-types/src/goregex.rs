@@ -15,6 +15,8 @@
 //!   characters; Rust reads nested classes and set operations there.
 //!
 //! - Go knows the flags `i`, `m`, `s` and `U`; Rust's `x`, `u` and `R` are errors, as in Go.
+//! - A `{` that does not open `{n}`, `{n,}` or `{n,m}` is a literal brace in Go; Go refuses a
+//!   repetition right after another (`a**`, `a{2}{3}`) and counts past 1000, which Rust takes.
 //!
 //! What is left is the same language: a translated pattern Rust rejects was invalid in Go too.
 
@@ -37,112 +39,206 @@ fn perl_class(c: char) -> Option<&'static str> {
 /// The pattern Rust's `regex` must compile to mean what Go's `regexp` means by `pattern`, or
 /// why Go refuses it where Rust would not.
 pub fn translate(pattern: &str) -> Result<Cow<'_, str>, String> {
-    // Only a backslash, a bracket or a flag group can need a change.
-    if !pattern.contains(['\\', '[', '?']) {
+    // Only a backslash, a bracket, a flag group or a repetition can need a change.
+    if !pattern.contains(['\\', '[', '?', '{', '*', '+']) {
         return Ok(Cow::Borrowed(pattern));
     }
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.char_indices().peekable();
-    // Inside a bracket: the last character written, to tell `--` apart.
-    let mut class: Option<char> = None;
-    while let Some((at, c)) = chars.next() {
-        match (c, class) {
+    let mut t = Translator {
+        pattern,
+        out: String::with_capacity(pattern.len() + 16),
+        chars: pattern.char_indices().peekable(),
+        class: None,
+    };
+    // Whether the previous token was a repetition: Go refuses another right after (`a**`).
+    let mut last_repeat = false;
+    while let Some((at, c)) = t.chars.next() {
+        let after_repeat = std::mem::take(&mut last_repeat);
+        match (c, t.class) {
             ('\\', _) => {
-                let Some((_, e)) = chars.next() else {
-                    out.push('\\'); // a trailing backslash: let Rust report it
+                if !t.escape(at) {
                     break;
-                };
-                if let Some(ascii) = perl_class(e) {
-                    out.push_str(ascii);
-                } else if matches!(e, '0'..='7') {
-                    // Go: `\0` and `\1`..`\7` followed by an octal digit start an octal code
-                    // of up to three digits; a lone `\1`..`\7` is a backreference (an error).
-                    let rest = &pattern[at + 2..];
-                    let more = rest.bytes().take(2).take_while(|b| matches!(b, b'0'..=b'7')).count();
-                    if e == '0' || more > 0 {
-                        let digits = &pattern[at + 1..at + 2 + more];
-                        let code = u32::from_str_radix(digits, 8).unwrap_or(0);
-                        let _ = write!(out, "\\x{{{code:x}}}");
-                        for _ in 0..more {
-                            chars.next();
-                        }
-                    } else {
-                        out.push('\\');
-                        out.push(e);
-                    }
-                } else if class.is_none() && matches!(e, 'b' | 'B') {
-                    out.push_str(if e == 'b' { "(?-u:\\b)" } else { "(?-u:\\B)" });
-                } else if matches!(e, '<' | '>') {
-                    out.push(e);
-                } else if class.is_none() && e == 'Q' {
-                    let rest = &pattern[at + 2..];
-                    let (literal, after) = rest.split_once("\\E").unwrap_or((rest, ""));
-                    out.push_str(&regex_syntax::escape(literal));
-                    // Skip what the literal and its `\E` took.
-                    let skip = rest.len() - after.len();
-                    while chars.peek().is_some_and(|&(i, _)| i < at + 2 + skip) {
-                        chars.next();
-                    }
-                } else {
-                    out.push('\\');
-                    out.push(e);
-                }
-                if class.is_some() {
-                    class = Some('\\');
                 }
             }
-            ('[', None) => {
-                out.push('[');
-                if chars.peek().is_some_and(|&(_, n)| n == '^') {
-                    chars.next();
-                    out.push('^');
-                }
-                // A `]` first in a bracket is a member in both engines.
-                if chars.peek().is_some_and(|&(_, n)| n == ']') {
-                    chars.next();
-                    out.push_str("\\]");
-                }
-                class = Some('[');
-            }
-            ('[', Some(_)) => {
-                if chars.peek().is_some_and(|&(_, n)| n == ':') {
-                    // `[:alpha:]`: ASCII classes in both engines; copy through `:]`.
-                    let rest = &pattern[at..];
-                    let len = rest.find(":]").map_or(1, |i| i + 2);
-                    out.push_str(&rest[..len]);
-                    while chars.peek().is_some_and(|&(i, _)| i < at + len) {
-                        chars.next();
-                    }
-                } else {
-                    out.push_str("\\[");
-                }
-                class = Some('[');
-            }
-            (']', Some(_)) => {
-                out.push(']');
-                class = None;
-            }
-            ('&' | '~', Some(_)) => {
-                out.push('\\');
-                out.push(c);
-                class = Some(c);
-            }
-            ('-', Some('-')) => {
-                out.push_str("\\-");
-                class = Some('\\');
-            }
-            (_, Some(_)) => {
-                out.push(c);
-                class = Some(c);
-            }
+            ('[', None) => t.open_class(),
+            (_, Some(_)) => t.class_char(at, c),
             ('(', None) if pattern[at..].starts_with("(?") => {
                 check_flags(&pattern[at + 2..])?;
-                out.push(c);
+                t.out.push_str("(?");
+                t.chars.next();
             }
-            (_, None) => out.push(c),
+            ('*' | '+' | '?', None) => {
+                if after_repeat {
+                    return Err(format!("invalid nested repetition operator: `{}`", &pattern[at..=at]));
+                }
+                t.out.push(c);
+                t.non_greedy();
+                last_repeat = true;
+            }
+            // Go reads `{` as a repetition only in the forms `{n}`, `{n,}` and `{n,m}`; anything
+            // else is a literal brace (Rust would refuse it).
+            ('{', None) => match go_repeat(&pattern[at..]) {
+                None => t.out.push_str("\\{"),
+                Some((len, min, max)) => {
+                    let text = &pattern[at..at + len];
+                    if after_repeat {
+                        return Err(format!("invalid nested repetition operator: `{text}`"));
+                    }
+                    if min > 1000 || max.is_some_and(|m| m > 1000 || min > m) {
+                        return Err(format!("invalid repeat count: `{text}`"));
+                    }
+                    t.out.push_str(text);
+                    t.skip_to(at + len);
+                    t.non_greedy();
+                    last_repeat = true;
+                }
+            },
+            (_, None) => t.out.push(c),
         }
     }
-    Ok(Cow::Owned(out))
+    Ok(Cow::Owned(t.out))
+}
+
+/// The state of [`translate`]: where it is in the pattern and what it wrote.
+struct Translator<'p> {
+    pattern: &'p str,
+    out: String,
+    chars: std::iter::Peekable<std::str::CharIndices<'p>>,
+    /// Inside a bracket: the last character written, to tell `--` apart.
+    class: Option<char>,
+}
+
+impl Translator<'_> {
+    /// Skips the characters before byte offset `end`.
+    fn skip_to(&mut self, end: usize) {
+        while self.chars.peek().is_some_and(|&(i, _)| i < end) {
+            self.chars.next();
+        }
+    }
+
+    /// A `?` after a repetition makes it non-greedy.
+    fn non_greedy(&mut self) {
+        if self.chars.peek().is_some_and(|&(_, n)| n == '?') {
+            self.chars.next();
+            self.out.push('?');
+        }
+    }
+
+    /// The escape whose backslash is at `at`; `false` at a trailing backslash.
+    fn escape(&mut self, at: usize) -> bool {
+        let Some((_, e)) = self.chars.next() else {
+            self.out.push('\\'); // let Rust report it
+            return false;
+        };
+        let outside = self.class.is_none();
+        if let Some(ascii) = perl_class(e) {
+            self.out.push_str(ascii);
+        } else if matches!(e, '0'..='7') {
+            // Go: `\0`, and `\1`..`\7` followed by an octal digit, start an octal code of up to
+            // three digits; a lone `\1`..`\7` is a backreference (an error in both).
+            let rest = &self.pattern[at + 2..];
+            let more = rest.bytes().take(2).take_while(|b| matches!(b, b'0'..=b'7')).count();
+            if e == '0' || more > 0 {
+                let code = u32::from_str_radix(&self.pattern[at + 1..at + 2 + more], 8).unwrap_or(0);
+                let _ = write!(self.out, "\\x{{{code:x}}}");
+                self.skip_to(at + 2 + more);
+            } else {
+                self.out.push('\\');
+                self.out.push(e);
+            }
+        } else if outside && matches!(e, 'b' | 'B') {
+            self.out.push_str(if e == 'b' { "(?-u:\\b)" } else { "(?-u:\\B)" });
+        } else if matches!(e, '<' | '>') {
+            self.out.push(e);
+        } else if outside && e == 'Q' {
+            let rest = &self.pattern[at + 2..];
+            let (literal, after) = rest.split_once("\\E").unwrap_or((rest, ""));
+            self.out.push_str(&regex_syntax::escape(literal));
+            self.skip_to(self.pattern.len() - after.len());
+        } else {
+            self.out.push('\\');
+            self.out.push(e);
+        }
+        if !outside {
+            self.class = Some('\\');
+        }
+        true
+    }
+
+    /// A `[` outside a bracket: `^` and a first `]` belong to it.
+    fn open_class(&mut self) {
+        self.out.push('[');
+        if self.chars.peek().is_some_and(|&(_, n)| n == '^') {
+            self.chars.next();
+            self.out.push('^');
+        }
+        // A `]` first in a bracket is a member in both engines.
+        if self.chars.peek().is_some_and(|&(_, n)| n == ']') {
+            self.chars.next();
+            self.out.push_str("\\]");
+        }
+        self.class = Some('[');
+    }
+
+    /// A character inside a bracket (other than an escape).
+    fn class_char(&mut self, at: usize, c: char) {
+        match (c, self.class) {
+            ('[', _) if self.chars.peek().is_some_and(|&(_, n)| n == ':') => {
+                // `[:alpha:]`: ASCII classes in both engines; copy through `:]`.
+                let rest = &self.pattern[at..];
+                let len = rest.find(":]").map_or(1, |i| i + 2);
+                self.out.push_str(&rest[..len]);
+                self.skip_to(at + len);
+                self.class = Some('[');
+            }
+            ('[', _) => {
+                self.out.push_str("\\[");
+                self.class = Some('[');
+            }
+            (']', _) => {
+                self.out.push(']');
+                self.class = None;
+            }
+            ('&' | '~', _) => {
+                self.out.push('\\');
+                self.out.push(c);
+                self.class = Some(c);
+            }
+            ('-', Some('-')) => {
+                self.out.push_str("\\-");
+                self.class = Some('\\');
+            }
+            _ => {
+                self.out.push(c);
+                self.class = Some(c);
+            }
+        }
+    }
+}
+
+/// Go's `parseRepeat` at a `{`: the length of `{n}`, `{n,}` or `{n,m}` (decimal numbers
+/// without leading zeros) and its bounds, `None` for the maximum of `{n,}`; `None` when it is
+/// none of these, and the brace is a literal.
+fn go_repeat(s: &str) -> Option<(usize, u64, Option<u64>)> {
+    fn number(s: &str) -> Option<(u64, &str)> {
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || (digits > 1 && s.starts_with('0')) {
+            return None;
+        }
+        // Past eight digits Go's count is "too big", an invalid repeat count anyway.
+        let n = s[..digits.min(8)].parse::<u64>().ok()? + u64::from(digits > 8) * 100_000_000;
+        Some((n, &s[digits..]))
+    }
+    let (min, rest) = number(s.strip_prefix('{')?)?;
+    let (max, rest) = match rest.strip_prefix(',') {
+        None => (Some(min), rest),
+        Some(r) if r.starts_with('}') => (None, r),
+        Some(r) => {
+            let (m, r) = number(r)?;
+            (Some(m), r)
+        }
+    };
+    let rest = rest.strip_prefix('}')?;
+    Some((s.len() - rest.len(), min, max))
 }
 
 /// After `(?`: a flag group (`(?i)`, `(?-s:...)`) may hold only the flags Go knows.
@@ -256,6 +352,33 @@ mod tests {
                 stack.extend(alphabet.iter().map(|c| format!("{p}{c}")));
             }
         }
+    }
+
+    #[test]
+    fn braces_and_repetitions_as_go() {
+        // Literal braces where Go sees no repetition (Go 1.19 compiles each).
+        for (pattern, text) in [
+            ("a{", "a{"),
+            ("{", "{"),
+            ("a{x}", "a{x}"),
+            ("a{1", "a{1"),
+            ("a{,2}", "a{,2}"),
+            ("a{01}", "a{01}"),
+        ] {
+            assert!(
+                is_match(&format!("^{}$", regex_syntax::escape(pattern).replace("\\{", "{")), text),
+                "{pattern}"
+            );
+        }
+        assert!(is_match("^a{2}$", "aa"));
+        assert!(is_match("^a{2,}?$", "aaa"));
+        assert!(is_match("^a*?b+?c??$", "bc"));
+        // What Go refuses: stacked repetitions and counts past 1000.
+        for bad in ["x{2}{3}", "a**", "a++", "a?+", "a*??", "a{1001}", "a{2,1}", "a{1,1001}"] {
+            assert!(compile(bad).is_err(), "{bad}");
+        }
+        assert!(compile("a{1000}").is_ok());
+        assert!(compile("(a*)*").is_ok());
     }
 
     #[test]

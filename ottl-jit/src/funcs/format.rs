@@ -68,13 +68,7 @@ pub fn sprintf(format: &str, values: &[Value<'_>]) -> String {
             if n > 0 {
                 p.out.push_str(", ");
             }
-            if matches!(v, Value::Nil) {
-                p.out.push_str("<nil>");
-            } else {
-                p.out.push_str(v.go_type());
-                p.out.push('=');
-                p.print(v, 'v');
-            }
+            p.typed_value(v);
         }
         p.out.push(')');
     }
@@ -276,6 +270,13 @@ impl Printer {
     /// Go's `badVerb`: `%!verb(type=value)`, the value printed with `%v` and the same flags.
     fn bad_verb(&mut self, v: &Value<'_>, verb: char) {
         let _ = write!(self.out, "%!{verb}(");
+        self.typed_value(v);
+        self.out.push(')');
+    }
+
+    /// `type=value` (the value with `%v` and the current flags), or `<nil>`, as Go writes a
+    /// value in a bad-verb or extra-value note.
+    fn typed_value(&mut self, v: &Value<'_>) {
         if matches!(v, Value::Nil) {
             self.out.push_str("<nil>");
         } else {
@@ -283,7 +284,6 @@ impl Printer {
             self.out.push('=');
             self.print(v, 'v');
         }
-        self.out.push(')');
     }
 
     fn padding(&mut self, n: usize) {
