@@ -577,14 +577,15 @@ pub fn format(layout: &Layout, t: Time) -> String {
         let weekday = usize::try_from(p.weekday).unwrap_or(0) % 7;
         let h12 = if p.hour % 12 == 0 { 12 } else { p.hour % 12 };
         let piece = match d {
-            'Y' => format!("{:04}", p.year),
-            'y' => format!("{:02}", p.year.rem_euclid(100)),
+            'Y' => crate::time::go_year(p.year),
+            // Go's `06`: the last two digits of the year without its sign.
+            'y' => format!("{:02}", p.year.unsigned_abs() % 100),
             'm' => format!("{:02}", p.month),
             'o' => format!("_{}", p.month),
             'q' => p.month.to_string(),
             'd' => format!("{:02}", p.day),
             'g' => p.day.to_string(),
-            'D' | 'x' => format!("{:02}/{:02}/{:04}", p.month, p.day, p.year),
+            'D' | 'x' => format!("{:02}/{:02}/{}", p.month, p.day, crate::time::go_year(p.year)),
             'e' => format!("{:>2}", p.day),
             'H' => format!("{:02}", p.hour),
             'I' => format!("{h12:02}"),

@@ -71,7 +71,8 @@ pub fn rfc3339_nano(t: Time) -> String {
     let nanos = t.nanos;
     let (y, mo, d) = civil(local.div_euclid(86_400));
     let secs = local.rem_euclid(86_400);
-    let mut out = format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    let mut out =
+        format!("{}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", go_year(y), secs / 3600, secs / 60 % 60, secs % 60);
     if nanos != 0 {
         let frac = format!("{nanos:09}");
         out.push('.');
@@ -87,12 +88,24 @@ pub fn rfc3339_nano(t: Time) -> String {
     out
 }
 
+/// Go's `2006`: at least four digits, a minus sign before a negative year (`-0001`).
+pub fn go_year(year: i64) -> String {
+    if year < 0 { format!("-{:04}", year.unsigned_abs()) } else { format!("{year:04}") }
+}
+
 /// `time.Time.String()`: `2006-01-02 15:04:05.999999999 -0700 MST`, the zone's name or, for
 /// an offset without one, the offset again (`UTC` at offset zero).
 pub fn go_string(t: Time) -> String {
     let p = parts(t);
-    let mut out =
-        format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", p.year, p.month, p.day, p.hour, p.minute, p.second);
+    let mut out = format!(
+        "{}-{:02}-{:02} {:02}:{:02}:{:02}",
+        go_year(p.year),
+        p.month,
+        p.day,
+        p.hour,
+        p.minute,
+        p.second
+    );
     if t.nanos != 0 {
         let frac = format!("{:09}", t.nanos);
         out.push('.');
@@ -113,6 +126,16 @@ pub fn go_string(t: Time) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_as_go_writes_them() {
+        // Printed by Go 1.19: time.Date(y, ...).Format("2006"), and the year in Time.String().
+        for (year, want) in
+            [(-1, "-0001"), (-12, "-0012"), (-2023, "-2023"), (0, "0000"), (5, "0005"), (12345, "12345")]
+        {
+            assert_eq!(go_year(year), want);
+        }
+    }
 
     #[test]
     fn formats_rfc3339_nano() {
