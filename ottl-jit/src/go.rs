@@ -201,6 +201,27 @@ pub fn float_to_int(f: f64) -> i64 {
     n
 }
 
+/// The shortest decimal digits that read back as `f` (finite, sign ignored), as Go's strconv
+/// chooses them: on a tie between two shortest candidates, the one nearer the exact value and
+/// then the even one (Ryū; Rust's own formatting breaks such ties the other way). Returns the
+/// digits without trailing zeros and the decimal point's position: `f = 0.digits × 10^dp`;
+/// zero is `("", 0)`.
+pub fn shortest_digits(f: f64) -> (String, i64) {
+    if f == 0.0 || !f.is_finite() {
+        return (String::new(), 0);
+    }
+    let mut buf = ryu::Buffer::new();
+    let text = buf.format_finite(f.abs());
+    let (mantissa, exp) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{frac}");
+    let lead = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0').to_string();
+    let dp = i64::try_from(int.len()).unwrap_or(0) - i64::try_from(lead).unwrap_or(0) + exp;
+    (digits, dp)
+}
+
 /// `strconv.Quote`, as `%q` prints a string.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -323,7 +344,8 @@ fn lower_rune(c: char) -> char {
 /// `time.ParseDuration`: a signed sequence of decimal numbers with units (`ns`, `us`, `µs`, `ms`,
 /// `s`, `m`, `h`), in nanoseconds. Errors carry Go's messages.
 pub fn parse_duration(s: &str) -> Result<i64, String> {
-    let invalid = || format!("time: invalid duration {}", quote(s));
+    const LIMIT: u64 = 1 << 63;
+    let invalid = || format!("time: invalid duration {}", time_quote(s));
     let (neg, mut rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -336,61 +358,104 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         return Err(invalid());
     }
     let mut total: u64 = 0;
-    while !rest.is_empty() {
-        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let (int_part, after) = rest.split_at(int_len);
-        let (frac_part, after) = match after.strip_prefix('.') {
-            Some(f) => {
-                let n = f.bytes().take_while(u8::is_ascii_digit).count();
-                (Some(&f[..n]), &f[n..])
-            }
-            None => (None, after),
-        };
-        if int_part.is_empty() && frac_part.is_none_or(str::is_empty) {
+    while let Some(&first) = rest.as_bytes().first() {
+        if first != b'.' && !first.is_ascii_digit() {
             return Err(invalid());
         }
-        let unit_len = after.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(after.len());
-        let (unit, next) = after.split_at(unit_len);
-        if unit.is_empty() {
-            return Err(format!("time: missing unit in duration {}", quote(s)));
+        // The integer: an overflow is an invalid duration at once.
+        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let mut v: u64 = 0;
+        for d in rest[..int_len].bytes() {
+            if v > LIMIT / 10 {
+                return Err(invalid());
+            }
+            v = v * 10 + u64::from(d - b'0');
+            if v > LIMIT {
+                return Err(invalid());
+            }
         }
-        let scale: u64 = match unit {
+        rest = &rest[int_len..];
+        // The fraction: digits past what fits are read and dropped.
+        let (mut frac, mut scale, mut frac_len) = (0u64, 1f64, None);
+        if let Some(after) = rest.strip_prefix('.') {
+            let n = after.bytes().take_while(u8::is_ascii_digit).count();
+            let mut overflow = false;
+            for d in after[..n].bytes() {
+                if overflow || frac > (LIMIT - 1) / 10 {
+                    overflow = true;
+                    continue;
+                }
+                let y = frac * 10 + u64::from(d - b'0');
+                if y > LIMIT {
+                    overflow = true;
+                    continue;
+                }
+                frac = y;
+                scale *= 10.0;
+            }
+            frac_len = Some(n);
+            rest = &after[n..];
+        }
+        if int_len == 0 && frac_len.is_none_or(|n| n == 0) {
+            return Err(invalid()); // no digits, as in ".s"
+        }
+        let unit_len = rest.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(rest.len());
+        let (unit, next) = rest.split_at(unit_len);
+        if unit.is_empty() {
+            return Err(format!("time: missing unit in duration {}", time_quote(s)));
+        }
+        let unit: u64 = match unit {
             "ns" => 1,
             "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
             "ms" => 1_000_000,
             "s" => 1_000_000_000,
             "m" => 60_000_000_000,
             "h" => 3_600_000_000_000,
-            _ => return Err(format!("time: unknown unit {} in duration {}", quote(unit), quote(s))),
-        };
-        let whole: u64 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| invalid())? };
-        let mut v = whole.checked_mul(scale).ok_or_else(invalid)?;
-        if let Some(frac) = frac_part {
-            // Go keeps at most the digits that fit, then scales: value * scale / 10^digits.
-            let mut f: u64 = 0;
-            let mut div: f64 = 1.0;
-            for d in frac.bytes() {
-                if f > (1 << 62) / 10 {
-                    break;
-                }
-                f = f * 10 + u64::from(d - b'0');
-                div *= 10.0;
+            _ => {
+                return Err(format!("time: unknown unit {} in duration {}", time_quote(unit), time_quote(s)));
             }
-            #[expect(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let part = (f as f64 * (scale as f64 / div)) as u64;
-            v = v.checked_add(part).ok_or_else(invalid)?;
-        }
-        total = total.checked_add(v).ok_or_else(invalid)?;
-        rest = next;
-    }
-    if neg {
-        if total > 1 << 63 {
+        };
+        if v > LIMIT / unit {
             return Err(invalid());
         }
-        Ok(0i64.wrapping_sub_unsigned(total))
-    } else {
-        i64::try_from(total).map_err(|_| invalid())
+        v *= unit;
+        if frac > 0 {
+            // Go: v += uint64(float64(f) * (float64(unit) / scale)).
+            #[expect(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let part = (frac as f64 * (unit as f64 / scale)) as u64;
+            v += part;
+            if v > LIMIT {
+                return Err(invalid());
+            }
+        }
+        total += v;
+        if total > LIMIT {
+            return Err(invalid());
+        }
+        rest = next;
     }
+    if neg { Ok(0i64.wrapping_sub_unsigned(total)) } else { i64::try_from(total).map_err(|_| invalid()) }
+}
+
+/// The `time` package's own `quote` (in its error messages): `"` and `\\` backslashed, and every
+/// byte of a non-ASCII or control character written as `\xNN`.
+pub fn time_quote(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        if c < ' ' || !c.is_ascii() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        } else {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -559,5 +624,54 @@ mod float_to_int_tests {
         assert_eq!(float_to_int(-9.223_372_036_854_776e18), i64::MIN);
         assert_eq!(float_to_int(1.5), 1);
         assert_eq!(float_to_int(-1.5), -1);
+    }
+}
+
+#[cfg(test)]
+mod shortest_tests {
+    use super::shortest_digits;
+
+    #[test]
+    fn ties_break_as_go() {
+        // Values whose two shortest candidates are equally near; Go prints the first.
+        assert_eq!(
+            shortest_digits(f64::from_bits(0x4302_2b35_b73d_651a)),
+            ("6392574110383712".to_string(), 15)
+        );
+        assert_eq!(shortest_digits(-1_867_018_247_591_998.2), ("18670182475919982".to_string(), 16));
+        assert_eq!(shortest_digits(1.5), ("15".to_string(), 1));
+        assert_eq!(shortest_digits(1e-7), ("1".to_string(), -6));
+        assert_eq!(shortest_digits(1e21), ("1".to_string(), 22));
+        assert_eq!(shortest_digits(0.0), (String::new(), 0));
+    }
+}
+
+#[cfg(test)]
+mod parse_duration_tests {
+    use super::parse_duration;
+
+    /// Inputs and what Go 1.19's `time.ParseDuration` returns.
+    #[test]
+    fn parses_as_go() {
+        let cases: &[(&str, Result<i64, &str>)] = &[
+            ("5ns", Ok(5)),
+            ("47m", Ok(2_820_000_000_000)),
+            ("216.854775807s", Ok(216_854_775_807)),
+            ("1.5us", Ok(1500)),
+            ("90µs2µs", Ok(92_000)),
+            ("-9223372036854775808ns", Ok(i64::MIN)),
+            (
+                "922337203685477580747m9223372036854775807",
+                Err(r#"time: invalid duration "922337203685477580747m9223372036854775807""#),
+            ),
+            ("92233720368547758072", Err(r#"time: invalid duration "92233720368547758072""#)),
+            ("47m h", Err(r#"time: unknown unit "m h" in duration "47m h""#)),
+            ("μs", Err(r#"time: invalid duration "\xce\xbcs""#)),
+            ("21", Err(r#"time: missing unit in duration "21""#)),
+            ("9223372036854775808ns", Err(r#"time: invalid duration "9223372036854775808ns""#)),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_duration(input), want.map_err(str::to_string), "{input:?}");
+        }
     }
 }

@@ -152,30 +152,38 @@ fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Go's float formatting for JSON and `AsString`: shortest digits, exponent form outside
-/// `[1e-6, 1e21)`, exponents without leading zeros (`1e-07` is written `1e-7`).
+/// Go's float formatting for JSON and `AsString`: shortest digits (as Go picks them), exponent
+/// form outside `[1e-6, 1e21)` with the exponent's leading zeros dropped (`1e-7`, `1e+21`).
 pub fn float(f: f64) -> String {
-    shortest(f, 1e-6, 1)
-}
-
-/// Shortest-digit float formatting: plain inside `[lower, 1e21)`, otherwise `<mantissa>e±<exp>`
-/// with the exponent zero-padded to `exp_width` digits (Go's `%v` uses 1e-4 and 2; JSON 1e-6 and 1).
-pub(crate) fn shortest(f: f64, lower: f64, exp_width: usize) -> String {
     if f.is_nan() {
         return "NaN".into();
     }
     if f.is_infinite() {
         return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
     }
-    let abs = f.abs();
-    if abs != 0.0 && !(lower..1e21).contains(&abs) {
-        let s = format!("{f:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
-        return format!("{mantissa}e{sign}{digits:0>exp_width$}");
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let (digits, dp) = crate::go::shortest_digits(f);
+    if digits.is_empty() {
+        return format!("{sign}0"); // Go writes -0 as "-0"
     }
-    let s = format!("{f}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    let abs = f.abs();
+    if !(1e-6..1e21).contains(&abs) {
+        let exp = dp - 1;
+        let (head, tail) = digits.split_at(1);
+        let point = if tail.is_empty() { "" } else { "." };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{head}{point}{tail}e{esign}{}", exp.unsigned_abs());
+    }
+    let nd = i64::try_from(digits.len()).unwrap_or(0);
+    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
+    if dp <= 0 {
+        format!("{sign}0.{}{digits}", zeros(-dp))
+    } else if dp >= nd {
+        format!("{sign}{digits}{}", zeros(dp - nd))
+    } else {
+        let (int, frac) = digits.split_at(usize::try_from(dp).unwrap_or(0));
+        format!("{sign}{int}.{frac}")
+    }
 }
 
 /// Standard base64 with padding (Go's `base64.StdEncoding`).

@@ -710,7 +710,8 @@ struct Digits {
 
 impl Digits {
     fn shortest(a: f64) -> Digits {
-        Digits::parse(&format!("{a:e}"))
+        let (digits, dp) = crate::go::shortest_digits(a);
+        Digits { digits, dp }
     }
 
     /// Rounded to `n` significant digits (ties to even, on the exact value).
