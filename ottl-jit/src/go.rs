@@ -222,6 +222,25 @@ pub fn shortest_digits(f: f64) -> (String, i64) {
     (digits, dp)
 }
 
+/// `strconv.FormatFloat(f, 'f', -1, 64)` for a finite `f`: the shortest digits, never an
+/// exponent (`1e21` is `1000000000000000000000`, `-0` is `-0`).
+pub fn format_float_plain(f: f64) -> String {
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let (digits, dp) = shortest_digits(f);
+    let nd = i64::try_from(digits.len()).unwrap_or(0);
+    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
+    if digits.is_empty() {
+        format!("{sign}0")
+    } else if dp <= 0 {
+        format!("{sign}0.{}{digits}", zeros(-dp))
+    } else if dp >= nd {
+        format!("{sign}{digits}{}", zeros(dp - nd))
+    } else {
+        let (int, frac) = digits.split_at(usize::try_from(dp).unwrap_or(0));
+        format!("{sign}{int}.{frac}")
+    }
+}
+
 /// `strconv.Quote`, as `%q` prints a string.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

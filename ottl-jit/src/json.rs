@@ -161,29 +161,16 @@ pub fn float(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
     }
-    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if f == 0.0 || (1e-6..1e21).contains(&f.abs()) {
+        return crate::go::format_float_plain(f);
+    }
+    let sign = if f < 0.0 { "-" } else { "" };
     let (digits, dp) = crate::go::shortest_digits(f);
-    if digits.is_empty() {
-        return format!("{sign}0"); // Go writes -0 as "-0"
-    }
-    let abs = f.abs();
-    if !(1e-6..1e21).contains(&abs) {
-        let exp = dp - 1;
-        let (head, tail) = digits.split_at(1);
-        let point = if tail.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{head}{point}{tail}e{esign}{}", exp.unsigned_abs());
-    }
-    let nd = i64::try_from(digits.len()).unwrap_or(0);
-    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
-    if dp <= 0 {
-        format!("{sign}0.{}{digits}", zeros(-dp))
-    } else if dp >= nd {
-        format!("{sign}{digits}{}", zeros(dp - nd))
-    } else {
-        let (int, frac) = digits.split_at(usize::try_from(dp).unwrap_or(0));
-        format!("{sign}{int}.{frac}")
-    }
+    let exp = dp - 1;
+    let (head, tail) = digits.split_at(1);
+    let point = if tail.is_empty() { "" } else { "." };
+    let esign = if exp < 0 { '-' } else { '+' };
+    format!("{sign}{head}{point}{tail}e{esign}{}", exp.unsigned_abs())
 }
 
 /// Standard base64 with padding (Go's `base64.StdEncoding`).

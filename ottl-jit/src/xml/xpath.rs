@@ -504,7 +504,7 @@ fn number_string(n: f64) -> String {
     } else if n.is_infinite() {
         if n > 0.0 { "+Inf".into() } else { "-Inf".into() }
     } else {
-        format!("{n}")
+        crate::go::format_float_plain(n)
     }
 }
 
