@@ -241,6 +241,19 @@ pub fn format_float_plain(f: f64) -> String {
     }
 }
 
+/// A Go string's bytes as text: each byte that is not part of valid UTF-8 becomes one U+FFFD,
+/// as Go's `encoding/json` (and pdata's JSON) writes such a string. (`String::from_utf8_lossy`
+/// writes one U+FFFD per maximal invalid sequence instead: one for the three bytes of a cut
+/// four-byte character, where Go writes three.)
+pub fn lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('\u{fffd}', chunk.invalid().len()));
+    }
+    out
+}
+
 /// `strconv.Quote`, as `%q` prints a string.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -692,5 +705,16 @@ mod parse_duration_tests {
         for (input, want) in cases {
             assert_eq!(parse_duration(input), want.map_err(str::to_string), "{input:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod lossy_tests {
+    #[test]
+    fn one_replacement_per_invalid_byte() {
+        // What Go's json.Marshal writes for these bytes.
+        assert_eq!(super::lossy(b"a\xf0\x9f\x98b"), "a\u{fffd}\u{fffd}\u{fffd}b");
+        assert_eq!(super::lossy(b"\xff\xfe"), "\u{fffd}\u{fffd}");
+        assert_eq!(super::lossy("é😀".as_bytes()), "é😀");
     }
 }

@@ -437,7 +437,7 @@ mod tests {
     /// What this module makes of an input, in the shape `tools/gen_url.go` writes Go's.
     fn describe(input: &str) -> serde_json::Value {
         use serde_json::json;
-        let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let lossy = crate::go::lossy;
         if let Some(query) = input.strip_prefix('?') {
             return match parse_query(query) {
                 Err(e) => json!({ "error": e }),

@@ -38,9 +38,9 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
     Ok(Value::Str(Cow::Owned(out)))
 }
 
-/// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`, as a (lossy UTF-8) string.
+/// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`, as text (`go::lossy`).
 pub(crate) fn base64(input: &[u8], url: bool, padded: bool) -> Result<String, Error> {
-    base64_bytes(input, url, padded).map(|b| String::from_utf8_lossy(&b).into_owned())
+    base64_bytes(input, url, padded).map(|b| crate::go::lossy(&b))
 }
 
 /// Go's `base64.{Std,URL,RawStd,RawURL}Encoding.DecodeString`: four digits at a time, `\r` and

@@ -472,7 +472,7 @@ impl Printer {
                 self.out.push('}');
             }
             's' => {
-                let text = String::from_utf8_lossy(b);
+                let text = crate::go::lossy(b);
                 let s = self.truncate(&text).to_string();
                 self.pad_str(&s);
             }

@@ -27,5 +27,5 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
     }
     let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
     let bytes = &s.as_bytes()[start..end];
-    Ok(Value::Str(Cow::Owned(String::from_utf8_lossy(bytes).into_owned())))
+    Ok(Value::Str(Cow::Owned(crate::go::lossy(bytes))))
 }

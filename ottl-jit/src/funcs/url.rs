@@ -16,7 +16,7 @@ use crate::record::Record;
 use crate::value::Value;
 
 fn text(bytes: &[u8]) -> any_value::Value {
-    any_value::Value::StringValue(String::from_utf8_lossy(bytes).into_owned())
+    any_value::Value::StringValue(crate::go::lossy(bytes))
 }
 
 fn kv(key: impl Into<String>, value: any_value::Value) -> KeyValue {
@@ -76,7 +76,7 @@ fn query_only<'a>(query: &str) -> Result<Value<'a>, Error> {
         .into_iter()
         .map(|(key, values)| {
             let values = values.iter().map(|v| AnyValue { value: Some(text(v)) }).collect();
-            kv(String::from_utf8_lossy(&key), any_value::Value::ArrayValue(ArrayValue { values }))
+            kv(crate::go::lossy(&key), any_value::Value::ArrayValue(ArrayValue { values }))
         })
         .collect();
     let params = any_value::Value::KvlistValue(KeyValueList { values: params });
