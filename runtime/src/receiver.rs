@@ -268,7 +268,58 @@ fn tokio_stream_listener(listener: tokio::net::TcpListener) -> tonic::transport:
 #[derive(Clone, Debug)]
 struct Http {
     consumers: Arc<Consumers>,
+    /// The largest request body read (`max_request_body_size`).
+    max_request: usize,
     max_decompressed: usize,
+}
+
+/// Why a request body was not read whole.
+#[derive(Debug)]
+enum Unread {
+    /// Longer than the limit (the rest was read and dropped, up to a bound).
+    TooLarge,
+    /// The client stopped sending, or sent a broken body.
+    Broken(String),
+}
+
+impl Unread {
+    /// The answer to a request whose body was not read whole.
+    fn refusal(self, state: &Http, kind: Body) -> Response {
+        let (status, code, message) = match self {
+            Unread::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                tonic::Code::ResourceExhausted,
+                format!("the request body is larger than {} bytes", state.max_request),
+            ),
+            Unread::Broken(e) => {
+                state.consumers.malformed(Transport::Http);
+                (StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, format!("reading the body: {e}"))
+            }
+        };
+        error_response(status, code, message, kind, false)
+    }
+}
+
+/// Reads a request body of at most `limit` bytes. A longer one is still read on, and dropped,
+/// up to a bound: answering before the client has sent its body makes the connection close under
+/// the client while it writes, and the client then sees a reset instead of our 413.
+async fn read_capped(body: axum::body::Body, limit: usize) -> Result<Bytes, Unread> {
+    use axum::body::HttpBody as _;
+    let drain_bound = limit.saturating_mul(4).saturating_add(8 << 20);
+    let mut body = std::pin::pin!(body);
+    let mut buf = bytes::BytesMut::new();
+    let mut total = 0usize;
+    while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        let frame = frame.map_err(|e| Unread::Broken(e.to_string()))?;
+        let Ok(data) = frame.into_data() else { continue };
+        total = total.saturating_add(data.len());
+        if total <= limit {
+            buf.extend_from_slice(&data);
+        } else if total > drain_bound {
+            break;
+        }
+    }
+    if total > limit { Err(Unread::TooLarge) } else { Ok(buf.freeze()) }
 }
 
 /// A `google.rpc.Status`, the body of OTLP/HTTP errors.
@@ -333,7 +384,7 @@ fn decompress(encoding: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, (Sta
     Ok(out)
 }
 
-async fn handle(state: &Http, signal: Signal, headers: &HeaderMap, body: &Bytes) -> Response {
+async fn handle(state: &Http, signal: Signal, headers: &HeaderMap, body: Result<Bytes, Unread>) -> Response {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let kind = match content_type.split(';').next().unwrap_or("").trim() {
         "application/x-protobuf" | "application/protobuf" => Body::Protobuf,
@@ -364,6 +415,10 @@ async fn handle(state: &Http, signal: Signal, headers: &HeaderMap, body: &Bytes)
             format!("receiver {} is in no {} pipeline", c.id, signal.name()),
         );
     }
+    let body = &match body {
+        Ok(body) => body,
+        Err(unread) => return unread.refusal(state, kind),
+    };
     let encoding = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("").trim();
     let decoded;
     let bytes: &[u8] = if encoding.is_empty() || encoding == "identity" {
@@ -436,10 +491,15 @@ pub async fn serve_http(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     use axum::routing::post;
-    let state = Http { consumers, max_decompressed: settings.max_decompressed_size };
+    let state = Http {
+        consumers,
+        max_request: settings.max_request_size,
+        max_decompressed: settings.max_decompressed_size,
+    };
     let route = |signal: Signal| {
-        post(move |State(s): State<Http>, headers: HeaderMap, body: Bytes| async move {
-            handle(&s, signal, &headers, &body).await
+        post(move |State(s): State<Http>, headers: HeaderMap, body: axum::body::Body| async move {
+            let body = read_capped(body, s.max_request).await;
+            handle(&s, signal, &headers, body).await
         })
     };
     let app = axum::Router::new()
@@ -447,7 +507,8 @@ pub async fn serve_http(
         .route(Signal::Metrics.http_path(), route(Signal::Metrics))
         .route(Signal::Logs.http_path(), route(Signal::Logs))
         .route(Signal::Profiles.http_path(), route(Signal::Profiles))
-        .layer(DefaultBodyLimit::max(settings.max_request_size))
+        // `read_capped` enforces the limit, reading an oversized body to its end.
+        .layer(DefaultBodyLimit::disable())
         .with_state(state);
     let served = match &settings.tls {
         Some(tls) => {
