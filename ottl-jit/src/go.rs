@@ -226,18 +226,88 @@ pub fn shortest_digits(f: f64) -> (String, i64) {
 /// exponent (`1e21` is `1000000000000000000000`, `-0` is `-0`).
 pub fn format_float_plain(f: f64) -> String {
     let sign = if f.is_sign_negative() { "-" } else { "" };
-    let (digits, dp) = shortest_digits(f);
-    let nd = i64::try_from(digits.len()).unwrap_or(0);
-    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
-    if digits.is_empty() {
-        format!("{sign}0")
-    } else if dp <= 0 {
-        format!("{sign}0.{}{digits}", zeros(-dp))
-    } else if dp >= nd {
-        format!("{sign}{digits}{}", zeros(dp - nd))
-    } else {
-        let (int, frac) = digits.split_at(usize::try_from(dp).unwrap_or(0));
-        format!("{sign}{int}.{frac}")
+    let d = Digits::shortest(f);
+    format!("{sign}{}", d.fixed(minus_dp(d.nd(), d.dp)))
+}
+
+/// `max(n - dp, 0)`.
+pub(crate) fn minus_dp(n: usize, dp: i64) -> usize {
+    usize::try_from(i64::try_from(n).unwrap_or(i64::MAX).saturating_sub(dp)).unwrap_or(0)
+}
+
+/// Decimal digits of a non-negative float, Go's `decimalSlice`: `digits` without trailing
+/// zeros, the value being `0.digits × 10^dp`.
+pub(crate) struct Digits {
+    pub digits: String,
+    pub dp: i64,
+}
+
+impl Digits {
+    /// The shortest digits that read back as `a` ([`shortest_digits`]).
+    pub(crate) fn shortest(a: f64) -> Digits {
+        let (digits, dp) = shortest_digits(a);
+        Digits { digits, dp }
+    }
+
+    /// Rounded to `n` significant digits (ties to even, on the exact value).
+    pub(crate) fn rounded(a: f64, n: usize) -> Digits {
+        Digits::parse(&format!("{a:.*e}", n.max(1) - 1))
+    }
+
+    /// From Rust's `d.ddde±x`.
+    pub(crate) fn parse(s: &str) -> Digits {
+        let (mantissa, exp) = s.split_once('e').unwrap_or((s, "0"));
+        let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        while digits.ends_with('0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Digits { digits, dp: 0 };
+        }
+        Digits { digits, dp: exp.parse::<i64>().unwrap_or(0) + 1 }
+    }
+
+    pub(crate) fn nd(&self) -> usize {
+        self.digits.len()
+    }
+
+    pub(crate) fn digit(&self, i: i64) -> char {
+        usize::try_from(i).ok().and_then(|i| self.digits.as_bytes().get(i)).map_or('0', |&b| char::from(b))
+    }
+
+    /// strconv's `fmtF`: the integer part, then `decimals` fraction digits.
+    pub(crate) fn fixed(&self, decimals: usize) -> String {
+        let mut out = String::new();
+        if self.dp > 0 {
+            for i in 0..self.dp {
+                out.push(self.digit(i));
+            }
+        } else {
+            out.push('0');
+        }
+        if decimals > 0 {
+            out.push('.');
+            for i in 1..=i64::try_from(decimals).unwrap_or(0) {
+                out.push(self.digit(self.dp + i - 1));
+            }
+        }
+        out
+    }
+
+    /// strconv's `fmtE`: `d.ddde±dd` with `prec` fraction digits.
+    pub(crate) fn exponent(&self, prec: usize, upper: bool) -> String {
+        let mut out = String::new();
+        out.push(self.digit(0));
+        if prec > 0 {
+            out.push('.');
+            for i in 1..=i64::try_from(prec).unwrap_or(0) {
+                out.push(self.digit(i));
+            }
+        }
+        out.push(if upper { 'E' } else { 'e' });
+        let exp = if self.digits.is_empty() { 0 } else { self.dp - 1 };
+        let _ = write!(out, "{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs());
+        out
     }
 }
 
@@ -256,48 +326,47 @@ pub fn lossy(bytes: &[u8]) -> String {
 
 /// `strconv.Quote`, as `%q` prints a string.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        escape_rune(&mut out, c, '"');
-    }
-    out.push('"');
-    out
+    quote_with(s.as_bytes(), '"', false)
 }
 
 /// `strconv.Quote` of bytes that may not be UTF-8 (a Go string): each invalid byte as `\xNN`.
 pub fn quote_bytes(b: &[u8]) -> String {
-    let mut out = String::from('"');
+    quote_with(b, '"', false)
+}
+
+/// `strconv.QuoteRune`, as `%q` prints a rune: `'x'`.
+pub fn quote_rune(c: char) -> String {
+    quote_with(c.encode_utf8(&mut [0; 4]).as_bytes(), '\'', false)
+}
+
+/// Go's `appendQuotedWith`: `quote` around the bytes, each rune escaped as
+/// [`escape_rune`] does (with `ascii`, every non-ASCII rune too: `QuoteToASCII`), each byte
+/// that is not UTF-8 as `\xNN`.
+pub fn quote_with(b: &[u8], quote: char, ascii: bool) -> String {
+    let mut out = String::with_capacity(b.len() + 2);
+    out.push(quote);
     for chunk in b.utf8_chunks() {
         for c in chunk.valid().chars() {
-            escape_rune(&mut out, c, '"');
+            escape_rune(&mut out, c, quote, ascii);
         }
         for byte in chunk.invalid() {
             let _ = write!(out, "\\x{byte:02x}");
         }
     }
-    out.push('"');
+    out.push(quote);
     out
 }
 
-/// `strconv.QuoteRune`, as `%q` prints a rune: `'x'`.
-pub fn quote_rune(c: char) -> String {
-    let mut out = String::from('\'');
-    escape_rune(&mut out, c, '\'');
-    out.push('\'');
-    out
-}
-
-/// Go's `appendEscapedRune`: the quote and `\\` backslashed, printable runes (`unicode.IsPrint`)
-/// as they are, `\a \b \f \n \r \t \v` by name, other runes as `\xNN` (below space, and DEL),
-/// `\uNNNN` or `\UNNNNNNNN`.
-fn escape_rune(out: &mut String, c: char, quote: char) {
+/// Go's `appendEscapedRune`: the quote and `\\` backslashed, printable runes (`unicode.IsPrint`;
+/// with `ascii`, printable ASCII only) as they are, `\a \b \f \n \r \t \v` by name, other
+/// runes as `\xNN` (below space, and DEL), `\uNNNN` or `\UNNNNNNNN`.
+fn escape_rune(out: &mut String, c: char, quote: char, ascii: bool) {
     if c == quote || c == '\\' {
         out.push('\\');
         out.push(c);
         return;
     }
-    if is_print(c) {
+    if is_print(c) && (c.is_ascii() || !ascii) {
         out.push(c);
         return;
     }

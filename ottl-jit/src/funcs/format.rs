@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
+use crate::go::{Digits, minus_dp};
 use crate::interp::{CArg, CCall, CExpr, Error};
 use crate::record::Record;
 use crate::value::Value;
@@ -326,7 +327,7 @@ impl Printer {
             'c' => self.pad_spaces(&rune_of(bits).to_string()),
             'q' => {
                 let c = rune_of(bits);
-                let quoted = if self.f.plus { ascii_quote_rune(c) } else { crate::go::quote_rune(c) };
+                let quoted = crate::go::quote_with(c.encode_utf8(&mut [0; 4]).as_bytes(), '\'', self.f.plus);
                 self.pad_spaces(&quoted);
             }
             'U' => self.unicode(bits),
@@ -479,7 +480,7 @@ impl Printer {
             'x' | 'X' => self.hex_bytes(b, verb == 'X'),
             'q' => {
                 let end = self.f.prec.map_or(b.len(), |p| p.min(b.len()));
-                let q = quote_bytes(&b[..end], self.f.plus);
+                let q = crate::go::quote_with(&b[..end], '"', self.f.plus);
                 self.pad_str(&q);
             }
             _ => {
@@ -516,7 +517,7 @@ impl Printer {
         if self.f.sharp && can_backquote(&s) {
             return self.pad_str(&format!("`{s}`"));
         }
-        let q = if self.f.plus { ascii_quote(&s) } else { crate::go::quote(&s) };
+        let q = crate::go::quote_with(s.as_bytes(), '"', self.f.plus);
         self.pad_str(&q);
     }
 
@@ -574,23 +575,6 @@ fn stringer(v: &Value<'_>) -> String {
     }
 }
 
-/// `strconv.Quote` (or `QuoteToASCII`) of bytes that may not be UTF-8.
-fn quote_bytes(b: &[u8], ascii: bool) -> String {
-    if !ascii {
-        return crate::go::quote_bytes(b);
-    }
-    let mut out = String::from("\"");
-    for chunk in b.utf8_chunks() {
-        let valid = ascii_quote(chunk.valid());
-        out.push_str(&valid[1..valid.len() - 1]);
-        for byte in chunk.invalid() {
-            let _ = write!(out, "\\x{byte:02x}");
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// An int's bits as a rune, `U+FFFD` when they are none.
 fn rune_of(bits: u64) -> char {
     u32::try_from(bits).ok().and_then(char::from_u32).unwrap_or('\u{fffd}')
@@ -599,36 +583,6 @@ fn rune_of(bits: u64) -> char {
 /// `strconv.CanBackquote`.
 fn can_backquote(s: &str) -> bool {
     s.chars().all(|c| c != '`' && c != '\u{7f}' && c != '\u{feff}' && (c >= ' ' || c == '\t'))
-}
-
-/// `strconv.QuoteToASCII`: `Quote` with every non-ASCII rune escaped.
-fn ascii_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        push_ascii_escaped(&mut out, c, '"');
-    }
-    out.push('"');
-    out
-}
-
-/// `strconv.QuoteRuneToASCII`.
-fn ascii_quote_rune(c: char) -> String {
-    let mut out = String::from("'");
-    push_ascii_escaped(&mut out, c, '\'');
-    out.push('\'');
-    out
-}
-
-fn push_ascii_escaped(out: &mut String, c: char, quote: char) {
-    if c.is_ascii() || c == quote {
-        // ASCII escapes as `Quote` writes them.
-        let q = if quote == '"' { crate::go::quote(&c.to_string()) } else { crate::go::quote_rune(c) };
-        out.push_str(&q[1..q.len() - 1]);
-    } else if u32::from(c) < 0x1_0000 {
-        let _ = write!(out, "\\u{:04x}", u32::from(c));
-    } else {
-        let _ = write!(out, "\\U{:08x}", u32::from(c));
-    }
 }
 
 /// `strconv.FormatFloat(x, conv, prec, 64)`, `None` precision being the shortest (`-1`).
@@ -694,86 +648,6 @@ fn general(a: f64, prec: Option<usize>, upper: bool) -> String {
         p = nd;
     }
     d.fixed(minus_dp(p, d.dp))
-}
-
-/// `max(n - dp, 0)`.
-fn minus_dp(n: usize, dp: i64) -> usize {
-    usize::try_from(i64::try_from(n).unwrap_or(i64::MAX).saturating_sub(dp)).unwrap_or(0)
-}
-
-/// Decimal digits of a non-negative float, Go's `decimalSlice`: `digits` without trailing
-/// zeros, the value being `0.digits × 10^dp`.
-struct Digits {
-    digits: String,
-    dp: i64,
-}
-
-impl Digits {
-    fn shortest(a: f64) -> Digits {
-        let (digits, dp) = crate::go::shortest_digits(a);
-        Digits { digits, dp }
-    }
-
-    /// Rounded to `n` significant digits (ties to even, on the exact value).
-    fn rounded(a: f64, n: usize) -> Digits {
-        Digits::parse(&format!("{a:.*e}", n.max(1) - 1))
-    }
-
-    /// From Rust's `d.ddde±x`.
-    fn parse(s: &str) -> Digits {
-        let (mantissa, exp) = s.split_once('e').unwrap_or((s, "0"));
-        let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-        while digits.ends_with('0') {
-            digits.pop();
-        }
-        if digits.is_empty() {
-            return Digits { digits, dp: 0 };
-        }
-        Digits { digits, dp: exp.parse::<i64>().unwrap_or(0) + 1 }
-    }
-
-    fn nd(&self) -> usize {
-        self.digits.len()
-    }
-
-    fn digit(&self, i: i64) -> char {
-        usize::try_from(i).ok().and_then(|i| self.digits.as_bytes().get(i)).map_or('0', |&b| char::from(b))
-    }
-
-    /// strconv's `fmtF`: the integer part, then `decimals` fraction digits.
-    fn fixed(&self, decimals: usize) -> String {
-        let mut out = String::new();
-        if self.dp > 0 {
-            for i in 0..self.dp {
-                out.push(self.digit(i));
-            }
-        } else {
-            out.push('0');
-        }
-        if decimals > 0 {
-            out.push('.');
-            for i in 1..=i64::try_from(decimals).unwrap_or(0) {
-                out.push(self.digit(self.dp + i - 1));
-            }
-        }
-        out
-    }
-
-    /// strconv's `fmtE`: `d.ddde±dd` with `prec` fraction digits.
-    fn exponent(&self, prec: usize, upper: bool) -> String {
-        let mut out = String::new();
-        out.push(self.digit(0));
-        if prec > 0 {
-            out.push('.');
-            for i in 1..=i64::try_from(prec).unwrap_or(0) {
-                out.push(self.digit(i));
-            }
-        }
-        out.push(if upper { 'E' } else { 'e' });
-        let exp = if self.digits.is_empty() { 0 } else { self.dp - 1 };
-        let _ = write!(out, "{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs());
-        out
-    }
 }
 
 /// A float's significand and exponent: `value = mant × 2^(exp - 52)`, as strconv reads them.
