@@ -50,6 +50,9 @@ enum Command {
         context: Option<String>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Exit 1 on warnings too (statements the Collector loads that are likely mistakes).
+        #[arg(long)]
+        deny_warnings: bool,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -99,7 +102,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Parse { kind, json, text } => parse(kind, json, &text),
         Command::Fmt { check, files } => fmt(check, &files),
-        Command::Check { context, format, files } => check(context.as_deref(), format, &files),
+        Command::Check { context, format, deny_warnings, files } => {
+            check(context.as_deref(), format, deny_warnings, &files)
+        }
         Command::Transform(args) => crate::exec::transform(&args),
         Command::Eval(args) => crate::exec::eval(&args),
         Command::Bench(args) => crate::bench::run(&args),
@@ -198,7 +203,12 @@ fn is_yaml(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
-fn check(context: Option<&str>, format: Format, files: &[PathBuf]) -> Result<ExitCode, String> {
+fn check(
+    context: Option<&str>,
+    format: Format,
+    deny_warnings: bool,
+    files: &[PathBuf],
+) -> Result<ExitCode, String> {
     if let Some(c) = context
         && ottl_types::context::ContextId::from_name(c).is_none()
     {
@@ -207,7 +217,7 @@ fn check(context: Option<&str>, format: Format, files: &[PathBuf]) -> Result<Exi
             ottl_types::context::ContextId::ALL.map(ottl_types::context::ContextId::name).join(", ")
         ));
     }
-    let mut errors = 0usize;
+    let (mut errors, mut warnings) = (0usize, 0usize);
     let mut json_out = Vec::new();
     for path in files {
         let text = read(path)?;
@@ -222,6 +232,7 @@ fn check(context: Option<&str>, format: Format, files: &[PathBuf]) -> Result<Exi
             ottl_types::source::check_ottl_file(&file)
         };
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
+        warnings += diagnostics.iter().filter(|d| !d.is_error()).count();
         match format {
             Format::Human => {
                 for d in &diagnostics {
@@ -240,10 +251,11 @@ fn check(context: Option<&str>, format: Format, files: &[PathBuf]) -> Result<Exi
         let all: Vec<serde_json::Value> =
             json_out.into_iter().flat_map(|v| v.as_array().cloned().unwrap_or_default()).collect();
         println!("{}", serde_json::to_string_pretty(&all).expect("JSON"));
-    } else if errors == 0 {
+    } else if errors == 0 && warnings == 0 {
         eprintln!("{} file(s) checked, no errors", files.len());
     } else {
-        eprintln!("{errors} error(s)");
+        eprintln!("{errors} error(s), {warnings} warning(s)");
     }
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let failed = errors > 0 || deny_warnings && warnings > 0;
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

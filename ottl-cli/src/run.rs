@@ -54,6 +54,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::from(1));
         }
     };
+    for w in &config.warnings {
+        eprintln!("warning: {w}");
+    }
     if args.dry_run {
         if let Err(e) = runtime::Compiled::new(&config) {
             eprintln!("error: {e}");

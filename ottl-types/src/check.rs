@@ -214,8 +214,18 @@ impl Checker {
             }
             t if t.literal_only() => self.literal(sig, &name, t, value),
             t if !getter_accepts(t, self.kind_of(value)) && !IS_FUNCTIONS.contains(&sig.name) => {
-                let d =
-                    diag::argument_kind(range, sig.name, &name, kind_name(t.wants()), self.kind_of(value));
+                let literal = matches!(
+                    value.kind,
+                    ValueKind::Nil
+                        | ValueKind::Bool(_)
+                        | ValueKind::Int(_)
+                        | ValueKind::Float(_)
+                        | ValueKind::String(_)
+                        | ValueKind::Bytes(_)
+                        | ValueKind::Enum(_)
+                );
+                let wants = kind_name(t.wants());
+                let d = diag::argument_kind(range, sig.name, &name, wants, self.kind_of(value), literal);
                 self.diags.push(d);
             }
             ParamType::GetterList | ParamType::StringLikeGetterList
@@ -263,7 +273,7 @@ impl Checker {
             && (matches!(rhs.kind, ValueKind::Int(0)) || matches!(rhs.kind, ValueKind::Float(f) if f == 0.0))
         {
             // A number over a literal zero: the message is the same for ints and floats.
-            self.diags.push(diag::argument_always_fails(rhs.range, "attempted to divide by 0".into()));
+            self.diags.push(diag::literal_always_fails(rhs.range, "attempted to divide by 0".into()));
         }
     }
 
@@ -449,7 +459,7 @@ impl Checker {
     }
 
     /// Literal arguments upstream accepts at load and refuses on every record at run time
-    /// (E303), with the run-time message.
+    /// (W502), with the run-time message.
     fn always_fails(&mut self, sig: &Signature, bound: &[Option<&Argument>]) {
         let literal = |i: usize| bound_value(bound, i);
         match sig.name {
@@ -486,7 +496,7 @@ impl Checker {
                     _ => None,
                 };
                 if let Some((range, message)) = failure {
-                    self.diags.push(diag::argument_always_fails(range, message));
+                    self.diags.push(diag::literal_always_fails(range, message));
                 }
             }
             "IsValidLuhn" => {
@@ -500,7 +510,7 @@ impl Checker {
                     _ => None,
                 };
                 if let Some((range, message)) = refused {
-                    self.diags.push(diag::argument_always_fails(range, message.into()));
+                    self.diags.push(diag::literal_always_fails(range, message.into()));
                 }
             }
             "ParseKeyValue" => {
@@ -508,7 +518,7 @@ impl Checker {
                     && s.is_empty()
                 {
                     let msg = "cannot parse from empty string".to_string();
-                    self.diags.push(diag::argument_always_fails(*range, msg));
+                    self.diags.push(diag::literal_always_fails(*range, msg));
                 }
             }
             "Log" => {
@@ -519,7 +529,7 @@ impl Checker {
                 };
                 if let Some(range) = non_positive {
                     self.diags
-                        .push(diag::argument_always_fails(range, "value must be greater than zero".into()));
+                        .push(diag::literal_always_fails(range, "value must be greater than zero".into()));
                 }
             }
             _ => {}

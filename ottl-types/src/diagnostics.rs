@@ -236,27 +236,33 @@ pub(crate) fn invalid_error_mode(value: &str, range: TextRange) -> Diagnostic {
         .with_help("use `ignore`, `silent` or `propagate` (the default)")
 }
 
+/// An argument whose kind can never satisfy its parameter. A value computed from the record is
+/// an error (E300); a literal is a warning (W502), because upstream loads the statement and its
+/// own tests write such literals (`ParseJSON(1)`) to make a statement fail on purpose.
 pub(crate) fn argument_kind(
     range: TextRange,
     func: &str,
     param: &str,
     wants: &str,
     got: crate::Kind,
+    literal: bool,
 ) -> Diagnostic {
-    Diagnostic::error(
-        codes::E300,
-        format!("`{func}` needs {wants} for `{param}`, but this is always {}", got.a()),
-    )
-    .with_label(range, got.a())
-    .with_help(
+    let message = format!("`{func}` needs {wants} for `{param}`, but this is always {}", got.a());
+    if literal {
+        return literal_always_fails(range, message);
+    }
+    Diagnostic::error(codes::E300, message).with_label(range, got.a()).with_help(
         "upstream accepts the statement and fails on every record at run time; convert the value first",
     )
 }
 
-pub(crate) fn argument_always_fails(range: TextRange, message: String) -> Diagnostic {
-    Diagnostic::error(codes::E303, message)
+/// A literal argument the function refuses on every record (W502), with the run-time message.
+/// Upstream loads such a statement and fails it on every record; the Collector runs it, so this
+/// is not a reason to refuse the configuration.
+pub(crate) fn literal_always_fails(range: TextRange, message: String) -> Diagnostic {
+    Diagnostic::warning(codes::W502, message)
         .with_label(range, "refused on every record")
-        .with_help("upstream accepts the statement and fails on every record at run time, with this message")
+        .with_help("upstream loads the statement and fails it on every record at run time")
 }
 
 pub(crate) fn arithmetic_kind(range: TextRange, got: crate::Kind) -> Diagnostic {

@@ -73,6 +73,9 @@ pub struct Config {
     pub extensions: BTreeMap<String, Extension>,
     pub pipelines: BTreeMap<String, Pipeline>,
     pub telemetry: Telemetry,
+    /// OTTL warnings (`ottl check`'s, located in the file): statements the Collector loads and
+    /// runs, as this runtime does, that are likely mistakes. Logged when the service starts.
+    pub warnings: Vec<ConfigError>,
 }
 
 /// `receivers.otlp` and `receivers.profiling`.
@@ -376,8 +379,8 @@ impl Config {
                 return Err(ConfigErrors(r.errors));
             }
         };
-        let config = r.config(&root);
-        r.ottl_errors();
+        let mut config = r.config(&root);
+        config.warnings = r.ottl_diagnostics();
         if r.errors.is_empty() {
             Ok(config)
         } else {
@@ -598,6 +601,7 @@ impl Reader<'_> {
             extensions: BTreeMap::new(),
             pipelines: BTreeMap::new(),
             telemetry: Telemetry::default(),
+            warnings: Vec::new(),
         };
         let Some(mut top) = self.map(root, "", TextRange::default()) else { return config };
         let sections = ["receivers", "processors", "exporters", "connectors", "extensions", "service"];
@@ -1395,19 +1399,21 @@ impl Reader<'_> {
         }
     }
 
-    /// Every OTTL error of the file, found by the same checks as `ottl check`.
-    fn ottl_errors(&mut self) {
+    /// Every OTTL diagnostic of the file, found by the same checks as `ottl check`: the errors
+    /// join the configuration's errors; the warnings are returned.
+    fn ottl_diagnostics(&mut self) -> Vec<ConfigError> {
         let diagnostics = ottl_types::source::check_yaml(self.text);
-        if diagnostics.iter().all(|d| !d.is_error()) {
-            return;
+        if diagnostics.is_empty() {
+            return Vec::new();
         }
         let snippets = ottl_syntax::yaml::extract(self.text).unwrap_or_default();
         let index = ottl_syntax::LineIndex::new(self.text);
-        for d in diagnostics.iter().filter(|d| d.is_error()) {
+        let mut warnings = Vec::new();
+        for d in &diagnostics {
             let range = d.range();
-            // Already reported by the reader (an invalid `error_mode`, say).
             let at = index.line_col(self.text, range.start);
-            if self.errors.iter().any(|e| (e.line, e.column) == (at.line, at.column)) {
+            // Already reported by the reader (an invalid `error_mode`, say).
+            if d.is_error() && self.errors.iter().any(|e| (e.line, e.column) == (at.line, at.column)) {
                 continue;
             }
             let key = snippets
@@ -1415,11 +1421,21 @@ impl Reader<'_> {
                 .find(|s| s.range().contains_range(range) || s.range().start == range.start)
                 .map(|s| s.key_path.clone())
                 .unwrap_or_default();
-            self.error_at(range, &key, d.message.clone());
-            if let Some(last) = self.errors.last_mut() {
-                last.detail = Some(ottl_syntax::diagnostics::render_plain(self.text, d));
+            let located = ConfigError {
+                file: self.file.to_path_buf(),
+                line: at.line,
+                column: at.column,
+                key,
+                message: d.message.clone(),
+                detail: Some(ottl_syntax::diagnostics::render_plain(self.text, d)),
+            };
+            if d.is_error() {
+                self.errors.push(located);
+            } else {
+                warnings.push(located);
             }
         }
+        warnings
     }
 }
 

@@ -30,6 +30,35 @@ fn config_errors() {
     }
 }
 
+/// `testdata/runtime/config_warnings/`: configurations that start, with OTTL warnings that are
+/// logged at start (the snapshot beside each lists them).
+#[test]
+fn config_warnings() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/runtime/config_warnings");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("folder exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty());
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+        let config = Config::parse(Path::new(&format!("{name}.yaml")), &text)
+            .unwrap_or_else(|e| panic!("{name}: the configuration was refused: {e}"));
+        runtime::Compiled::new(&config).unwrap_or_else(|e| panic!("{name}: does not compile: {e}"));
+        assert!(!config.warnings.is_empty(), "{name}: no warnings");
+        let warnings: Vec<String> = config.warnings.iter().map(ToString::to_string).collect();
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_input_file(&path);
+        settings.set_omit_expression(true);
+        settings.bind(|| insta::assert_snapshot!(name, warnings.join("\n")));
+    }
+}
+
 /// Every fixture configuration that is meant to run loads and compiles.
 #[test]
 fn runnable_fixtures_load() {
