@@ -13,6 +13,7 @@ mod go_url;
 pub mod interp;
 pub mod jit;
 pub mod json;
+mod localized;
 pub mod math;
 mod nonfinite;
 mod profiles_json;

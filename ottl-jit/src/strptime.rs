@@ -44,6 +44,9 @@ fn expand(layout: &str) -> String {
 pub struct Layout {
     text: String,
     pieces: Vec<Piece>,
+    /// The layout as upstream's table writes it for Go (`%Y-%m-%d` is `2006-01-02`), which a
+    /// localized value is translated against.
+    go: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +82,21 @@ pub fn compile(layout: &str) -> Result<Layout, String> {
             None => return Err("a time layout cannot end with %".into()),
         }
     }
-    Ok(Layout { text: layout.to_string(), pieces })
+    let go = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Literal(text) => text.as_str(),
+            Piece::Directive(d) => crate::localized::go_element(*d),
+        })
+        .collect();
+    Ok(Layout { text: layout.to_string(), pieces, go })
+}
+
+impl Layout {
+    /// The layout as Go writes it.
+    pub fn go(&self) -> &str {
+        &self.go
+    }
 }
 
 struct Parser<'a> {

@@ -432,6 +432,12 @@ impl Checker {
             self.diags.push(diag::invalid_literal_value(range, msg));
             return;
         }
+        if (sig.name, param) == ("Time", "locale")
+            && let Err(msg) = crate::locale::lookup(s)
+        {
+            self.diags.push(diag::invalid_literal_value(range, msg));
+            return;
+        }
         let options: &[&str] = match (sig.name, param) {
             ("ConvertCase", "to_case") => &["lower", "upper", "snake", "camel"],
             ("merge_maps", "strategy") => &["insert", "update", "upsert"],

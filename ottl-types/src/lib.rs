@@ -17,6 +17,7 @@ pub mod grok;
 pub mod hir;
 pub mod infer;
 pub mod kind;
+pub mod locale;
 pub mod paths;
 pub mod source;
 pub mod suggest;

@@ -43,6 +43,8 @@ pub enum CArg {
     Charset(crate::funcs::decode::Charset),
     /// A time zone (`Time`'s location), looked up once.
     TimeZone(Arc<jiff::tz::TimeZone>),
+    /// A locale (`Time`'s), looked up once.
+    Locale(&'static ottl_types::locale::Locale),
     /// An XPath (the XML functions), compiled once.
     XPath(Arc<ottl_types::xpath::Expr>),
     /// A grok pattern (`ExtractGrokPatterns`), expanded and compiled once.

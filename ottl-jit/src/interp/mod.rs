@@ -170,10 +170,8 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
                     })?)),
                 };
             }
-            if matches!(args.get(3), Some(CArg::Str(_))) {
-                return Err(Unsupported(
-                    "the interpreter does not implement `Time` with a locale yet".into(),
-                ));
+            if let Some(CArg::Str(locale)) = args.get(3) {
+                args[3] = CArg::Locale(ottl_types::locale::lookup(locale).map_err(Unsupported)?);
             }
         }
     }
