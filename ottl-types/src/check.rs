@@ -590,16 +590,17 @@ impl Checker {
                 }
             }
             "ParseKeyValue" | "ToKeyValueString" => {
-                // `ParseKeyValue` reads an empty delimiter as the default; `ToKeyValueString`
-                // refuses it.
-                if sig.name == "ToKeyValueString" {
-                    for (i, what) in [(1, "delimiter"), (2, "pair delimiter")] {
-                        if let Some(v) = literal(i)
-                            && matches!(&v.kind, ValueKind::String(s) if s.is_empty())
-                        {
-                            let msg = format!("the {what} cannot be an empty string");
-                            self.diags.push(diag::invalid_literal_value(v.range, msg));
-                        }
+                // Both refuse an empty delimiter, each with its own words.
+                for (i, what) in [(1, "delimiter"), (2, "pair delimiter")] {
+                    if let Some(v) = literal(i)
+                        && matches!(&v.kind, ValueKind::String(s) if s.is_empty())
+                    {
+                        let msg = if sig.name == "ParseKeyValue" {
+                            format!("{what} cannot be set to an empty string")
+                        } else {
+                            format!("the {what} cannot be an empty string")
+                        };
+                        self.diags.push(diag::invalid_literal_value(v.range, msg));
                     }
                 }
                 let text = |i: usize, default: &'static str| match literal(i).map(|v| &v.kind) {
