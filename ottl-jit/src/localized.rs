@@ -274,4 +274,31 @@ mod tests {
             Err("layout element \"Mon\" is not support by the language \"ar\"".to_string())
         );
     }
+
+    /// `testdata/conformance/lunes_translate.tsv`: what upstream's translation (elastic/lunes)
+    /// made of random layouts and values, with the same names.
+    #[test]
+    fn agrees_with_upstreams_translation() {
+        let table =
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/lunes_translate.tsv"));
+        let mut failures = Vec::new();
+        let mut cases = 0;
+        for line in table.lines().filter(|l| !l.starts_with('#')) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [tag, layout, value, want] = fields[..] else { panic!("four fields: {line}") };
+            let layout: String = serde_json::from_str(layout).expect("layout");
+            let value: String = serde_json::from_str(value).expect("value");
+            let want: serde_json::Value = serde_json::from_str(want).expect("result");
+            cases += 1;
+            let got = match translate(&layout, &value, locale(tag)) {
+                Ok(s) => serde_json::json!({ "ok": s }),
+                Err(e) => serde_json::json!({ "error": e }),
+            };
+            if got != want {
+                failures.push(format!("{tag} {layout:?} {value:?}: upstream {want}, ours {got}"));
+            }
+        }
+        assert!(cases >= 1500, "the table has {cases} cases");
+        assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
+    }
 }

@@ -32,7 +32,19 @@ DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
 
 def tag_of(stem):
-    return "und" if stem == "root" else stem.replace("_", "-")
+    """The file's tag as x/text writes it: `el_POLYTON` is `el-polyton`."""
+    if stem == "root":
+        return "und"
+    parts = stem.split("_")
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if len(p) == 4 and p.isalpha():
+            out.append(p.title())
+        elif (len(p) == 2 and p.isalpha()) or (len(p) == 3 and p.isdigit()):
+            out.append(p.upper())
+        else:
+            out.append(p.lower())
+    return "-".join(out)
 
 
 def split(tag):
@@ -175,7 +187,8 @@ def main():
     common = sys.argv[1]
     likely = load_likely(common)
     region_parents = load_region_parents(common, likely)
-    tags = sorted(tag_of(f[:-4]) for f in os.listdir(os.path.join(common, "main")) if f.endswith(".xml"))
+    stems = {tag_of(f[:-4]): f[:-4] for f in os.listdir(os.path.join(common, "main")) if f.endswith(".xml")}
+    tags = sorted(stems)
     known = set(tags)
     data = {}
 
@@ -185,8 +198,7 @@ def main():
         parent = parent_of(tag, likely, region_parents)
         start = build(parent) if parent in known else None
         d = {k: (None if start is None or start[k] is None else dict(start[k])) for k, _ in FIELDS}
-        stem = "root" if tag == "und" else tag.replace("-", "_")
-        cal = gregorian(os.path.join(common, "main", stem + ".xml"))
+        cal = gregorian(os.path.join(common, "main", stems[tag] + ".xml"))
         if cal is not None:
             fill(cal, d)
         data[tag] = d
