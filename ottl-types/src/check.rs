@@ -523,7 +523,7 @@ impl Checker {
                 if let Some(Value { kind: ValueKind::String(s), range }) = literal(0)
                     && s.is_empty()
                 {
-                    let msg = "cannot parse from empty string".to_string();
+                    let msg = "cannot parse from empty target".to_string();
                     self.diags.push(diag::literal_always_fails(*range, msg));
                 }
             }
@@ -610,7 +610,7 @@ impl Checker {
                 let (delimiter, pair) = (text(1, "="), text(2, " "));
                 if delimiter == pair {
                     let range = literal(2).or(literal(1)).map_or(TextRange::default(), |v| v.range);
-                    let msg = format!("the delimiter and the pair delimiter cannot both be {delimiter:?}");
+                    let msg = format!("pair delimiter {pair:?} cannot be equal to delimiter {delimiter:?}");
                     self.diags.push(diag::invalid_literal_value(range, msg));
                 }
             }

@@ -18,7 +18,7 @@ use crate::value::Value;
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let source = call.string(0, rec)?;
     if source.is_empty() {
-        return Err(Error::new("cannot parse from empty string"));
+        return Err(Error::new("cannot parse from empty target"));
     }
     // Absent arguments are the defaults; empty ones are refused when the call is checked.
     let delimiter = match call.lit_str(1) {
@@ -36,7 +36,10 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
 fn parse(source: &str, delimiter: &str, pair_delimiter: &str) -> Result<Vec<KeyValue>, Error> {
     let mut out: Vec<KeyValue> = Vec::new();
     let mut errors = Vec::new();
-    for pair in split_quoted(source, pair_delimiter)? {
+    let pairs = split_quoted(source, pair_delimiter).map_err(|e| {
+        Error(format!("splitting source {} into pairs failed: {}", crate::go::quote(source), e.0))
+    })?;
+    for pair in pairs {
         let mut kv = pair.splitn(2, delimiter);
         let (Some(k), Some(v)) = (kv.next(), kv.next()) else {
             errors.push(format!("cannot split {} into 2 items, got 1 item(s)", crate::go::quote(&pair)));
