@@ -158,32 +158,32 @@ pub fn translate(layout: &str, value: &str, locale: &Locale) -> Result<String, S
     };
     let mut i = 0;
     while i < lay.len() {
-        let rest = &layout[i..];
+        let rest = &lay[i..];
         let next_lower = |n: usize| lay.get(i + n).is_some_and(u8::is_ascii_lowercase);
         let mut written = true;
         match lay[i] {
-            b'J' if rest.starts_with("January") => {
+            b'J' if rest.starts_with(b"January") => {
                 if locale.long_months.is_empty() {
                     return Err(unsupported("January"));
                 }
                 w.name("January", &locale.long_months, &LONG_MONTHS, value)?;
                 i += 7;
             }
-            b'J' if rest.starts_with("Jan") && !next_lower(3) => {
+            b'J' if rest.starts_with(b"Jan") && !next_lower(3) => {
                 if locale.short_months.is_empty() {
                     return Err(unsupported("Jan"));
                 }
                 w.name("Jan", &locale.short_months, &SHORT_MONTHS, value)?;
                 i += 3;
             }
-            b'M' if rest.starts_with("Monday") => {
+            b'M' if rest.starts_with(b"Monday") => {
                 if locale.long_days.is_empty() {
                     return Err(unsupported("Monday"));
                 }
                 w.name("Monday", &locale.long_days, &LONG_DAYS, value)?;
                 i += 6;
             }
-            b'M' if rest.starts_with("Mon") && !next_lower(3) => {
+            b'M' if rest.starts_with(b"Mon") && !next_lower(3) => {
                 if locale.short_days.is_empty() {
                     return Err(unsupported("Mon"));
                 }
@@ -201,7 +201,7 @@ pub fn translate(layout: &str, value: &str, locale: &Locale) -> Result<String, S
             b'_' => {
                 written = false;
                 if lay.get(i + 1) == Some(&b'2') {
-                    let size = if rest.get(1..5) == Some("2006") {
+                    let size = if rest.get(1..5) == Some(&b"2006"[..]) {
                         if value.len() >= w.at + 5 { 5 } else { 0 }
                     } else if value.len() >= w.at + 2 {
                         2
@@ -300,5 +300,26 @@ mod tests {
         }
         assert!(cases >= 1500, "the table has {cases} cases");
         assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    /// Random layouts and values over the bytes the walk looks at never panic, in locales
+    /// with and without names of each kind.
+    #[test]
+    fn no_translate_panics() {
+        let layout_parts = [
+            "January", "Jan", "Janx", "Monday", "Mon", "PM", "pm", "pM", "_2", "__2", "_2006", "02", " ", "é",
+        ];
+        let value_chars: Vec<char> = " \t\u{a0}\u{85}éÃ2_aAmpPMx.\u{202f}".chars().collect();
+        let locales = [locale("es-ES"), locale("ar"), locale("et"), locale("el-polyton"), locale("und")];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0)
+        };
+        for _ in 0..20_000 {
+            let layout: String = (0..next() % 5).map(|_| layout_parts[next() % layout_parts.len()]).collect();
+            let value: String = (0..next() % 12).map(|_| value_chars[next() % value_chars.len()]).collect();
+            let _ = translate(&layout, &value, locales[next() % locales.len()]);
+        }
     }
 }

@@ -142,4 +142,21 @@ mod tests {
         assert!(cases >= 1000, "the table has {cases} cases");
         assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
     }
+
+    /// Random targets and delimiters over quotes, backslashes and bytes past ASCII never panic.
+    #[test]
+    fn no_parse_panics() {
+        let chars: Vec<char> = "ab= '\"\\é\u{a0}!".chars().collect();
+        let delimiters = ["=", " ", "!!", "é", "\"", "\\"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0)
+        };
+        for _ in 0..20_000 {
+            let source: String = (0..next() % 14).map(|_| chars[next() % chars.len()]).collect();
+            let (d, p) = (delimiters[next() % delimiters.len()], delimiters[next() % delimiters.len()]);
+            let _ = parse(&source, d, p);
+        }
+    }
 }
