@@ -1,7 +1,9 @@
-//! `ConvertCase(target, toCase)`, `ToSnakeCase`, `ToCamelCase`: the `strcase` conventions
-//! upstream uses. Camel: words split at `_`, ` `, `-`, `.` and after digits, each capitalized
-//! (`foo_bar` → `FooBar`). Snake: `_` inserted where the case changes (`fooBar` → `foo_bar`,
-//! `JSONData` → `json_data`), separators become `_`, letters lowercase.
+//! `ConvertCase(target, toCase)`, `ToSnakeCase`, `ToCamelCase`: the `strcase` (v0.3.0)
+//! conventions upstream uses, byte by byte. Camel: words split at `_`, ` `, `-`, `.` and after
+//! digits, each capitalized (`foo_bar` → `FooBar`), a capital after a capital lowered (`ID` →
+//! `Id`), every byte that is not an ASCII letter or digit dropped. Snake: `_` inserted where the
+//! case changes (`fooBar` → `foo_bar`, `JSONData` → `json_data`), separators become `_`, letters
+//! lowercase, other bytes kept.
 
 use std::borrow::Cow;
 
@@ -37,7 +39,8 @@ fn is_separator(b: u8) -> bool {
     matches!(b, b'_' | b' ' | b'-' | b'.')
 }
 
-/// Upper camel case, byte-wise on ASCII (other bytes pass through).
+/// Upper camel case, byte by byte as `strcase` v0.3.0 walks it: letters and digits are kept,
+/// every other byte is dropped (so are characters past ASCII: `héllo` is `Hllo`).
 fn camel(s: &str) -> String {
     let s = s.trim();
     let mut out: Vec<u8> = Vec::with_capacity(s.len());
@@ -59,14 +62,12 @@ fn camel(s: &str) -> String {
         } else if b.is_ascii_digit() {
             out.push(c);
             cap_next = true;
-        } else if b.is_ascii() {
-            cap_next = is_separator(b);
         } else {
-            out.push(b);
-            cap_next = false;
+            // Every other byte is dropped, those of characters past ASCII too.
+            cap_next = is_separator(b);
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Snake case, byte-wise on ASCII.
@@ -109,5 +110,30 @@ mod tests {
         assert_eq!(snake("JSONData"), "json_data");
         assert_eq!(snake("some-name here"), "some_name_here");
         assert_eq!(snake("v2Beta"), "v_2_beta");
+        assert_eq!(camel("héllo wörld"), "HlloWrld");
+    }
+
+    /// `testdata/conformance/strcase.tsv`: what upstream's `strcase` made of 2000 random targets.
+    #[test]
+    fn agrees_with_strcase() {
+        let table = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/strcase.tsv"));
+        let mut failures = Vec::new();
+        let mut cases = 0;
+        for line in table.lines().filter(|l| !l.starts_with('#')) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [input, want_camel, want_snake] = fields[..] else { panic!("three fields: {line}") };
+            let input: String = serde_json::from_str(input).expect("input");
+            let want_camel: String = serde_json::from_str(want_camel).expect("camel");
+            let want_snake: String = serde_json::from_str(want_snake).expect("snake");
+            cases += 1;
+            let (got_camel, got_snake) = (camel(&input), snake(&input));
+            if got_camel != want_camel || got_snake != want_snake {
+                failures.push(format!(
+                    "{input:?}: upstream {want_camel:?} {want_snake:?}, ours {got_camel:?} {got_snake:?}"
+                ));
+            }
+        }
+        assert!(cases >= 2000, "the table has {cases} cases");
+        assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
     }
 }
