@@ -4,6 +4,8 @@
 
 pub mod bench;
 pub mod compare;
+#[cfg(test)]
+mod conformance;
 pub mod differential;
 pub mod exec;
 pub mod funcs;

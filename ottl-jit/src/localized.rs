@@ -11,24 +11,11 @@
 
 use ottl_types::locale::Locale;
 
-const LONG_DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+use crate::strptime::{DAYS as LONG_DAYS, MONTHS as LONG_MONTHS};
+
 const SHORT_DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const SHORT_MONTHS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const LONG_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// The Go layout element upstream's table writes for a strptime directive.
 pub fn go_element(directive: char) -> &'static str {
@@ -160,68 +147,55 @@ pub fn translate(layout: &str, value: &str, locale: &Locale) -> Result<String, S
     while i < lay.len() {
         let rest = &lay[i..];
         let next_lower = |n: usize| lay.get(i + n).is_some_and(u8::is_ascii_lowercase);
-        let mut written = true;
-        match lay[i] {
-            b'J' if rest.starts_with(b"January") => {
-                if locale.long_months.is_empty() {
-                    return Err(unsupported("January"));
-                }
-                w.name("January", &locale.long_months, &LONG_MONTHS, value)?;
-                i += 7;
-            }
+        // A name element: what the layout writes, how long it is, the locale's names and
+        // their English counterparts.
+        let element: Option<(&str, &[&str], &[&str])> = match lay[i] {
+            b'J' if rest.starts_with(b"January") => Some(("January", &locale.long_months, &LONG_MONTHS)),
             b'J' if rest.starts_with(b"Jan") && !next_lower(3) => {
-                if locale.short_months.is_empty() {
-                    return Err(unsupported("Jan"));
-                }
-                w.name("Jan", &locale.short_months, &SHORT_MONTHS, value)?;
-                i += 3;
+                Some(("Jan", &locale.short_months, &SHORT_MONTHS))
             }
-            b'M' if rest.starts_with(b"Monday") => {
-                if locale.long_days.is_empty() {
-                    return Err(unsupported("Monday"));
-                }
-                w.name("Monday", &locale.long_days, &LONG_DAYS, value)?;
-                i += 6;
-            }
+            b'M' if rest.starts_with(b"Monday") => Some(("Monday", &locale.long_days, &LONG_DAYS)),
             b'M' if rest.starts_with(b"Mon") && !next_lower(3) => {
-                if locale.short_days.is_empty() {
-                    return Err(unsupported("Mon"));
-                }
-                w.name("Mon", &locale.short_days, &SHORT_DAYS, value)?;
-                i += 3;
+                Some(("Mon", &locale.short_days, &SHORT_DAYS))
             }
-            c @ (b'P' | b'p') if lay.get(i + 1).is_some_and(|m| m.eq_ignore_ascii_case(&b'm')) => {
-                let (element, english) = if c == b'p' { ("pm", ["am", "pm"]) } else { ("PM", ["AM", "PM"]) };
-                if locale.day_periods.is_empty() {
-                    return Err(unsupported(element));
-                }
-                w.name(element, &locale.day_periods, &english, value)?;
-                i += 2;
+            b'p' if lay.get(i + 1).is_some_and(|m| m.eq_ignore_ascii_case(&b'm')) => {
+                Some(("pm", &locale.day_periods, &["am", "pm"]))
             }
-            b'_' => {
-                written = false;
-                if lay.get(i + 1) == Some(&b'2') {
-                    let size = if rest.get(1..5) == Some(&b"2006"[..]) {
-                        if value.len() >= w.at + 5 { 5 } else { 0 }
-                    } else if value.len() >= w.at + 2 {
-                        2
-                    } else {
-                        0
-                    };
-                    if size > 0 {
-                        i += size;
-                        w.word(size);
-                        written = true;
-                    }
-                }
-                // Upstream looks for `__2` after that, at the layout position it has reached.
-                if lay.get(i + 1) == Some(&b'_') && lay.get(i + 2) == Some(&b'2') && value.len() >= w.at + 3 {
-                    i += 3;
-                    w.word(3);
+            b'P' if lay.get(i + 1).is_some_and(|m| m.eq_ignore_ascii_case(&b'm')) => {
+                Some(("PM", &locale.day_periods, &["AM", "PM"]))
+            }
+            _ => None,
+        };
+        if let Some((element, names, english)) = element {
+            if names.is_empty() {
+                return Err(unsupported(element));
+            }
+            w.name(element, names, english, value)?;
+            i += element.len();
+            continue;
+        }
+        let mut written = false;
+        if lay[i] == b'_' {
+            if lay.get(i + 1) == Some(&b'2') {
+                let size = if rest.get(1..5) == Some(&b"2006"[..]) {
+                    if value.len() >= w.at + 5 { 5 } else { 0 }
+                } else if value.len() >= w.at + 2 {
+                    2
+                } else {
+                    0
+                };
+                if size > 0 {
+                    i += size;
+                    w.word(size);
                     written = true;
                 }
             }
-            _ => written = false,
+            // Upstream looks for `__2` after that, at the layout position it has reached.
+            if lay.get(i + 1) == Some(&b'_') && lay.get(i + 2) == Some(&b'2') && value.len() >= w.at + 3 {
+                i += 3;
+                w.word(3);
+                written = true;
+            }
         }
         if !written {
             // One byte of the value, written as the rune of that byte's number (a byte past
@@ -281,25 +255,21 @@ mod tests {
     fn agrees_with_upstreams_translation() {
         let table =
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/lunes_translate.tsv"));
-        let mut failures = Vec::new();
-        let mut cases = 0;
-        for line in table.lines().filter(|l| !l.starts_with('#')) {
-            let fields: Vec<&str> = line.split('\t').collect();
-            let [tag, layout, value, want] = fields[..] else { panic!("four fields: {line}") };
-            let layout: String = serde_json::from_str(layout).expect("layout");
-            let value: String = serde_json::from_str(value).expect("value");
-            let want: serde_json::Value = serde_json::from_str(want).expect("result");
-            cases += 1;
+        crate::conformance::check_rows(table, 1500, |line| {
+            let [tag, layout, value, want] = crate::conformance::fields(line);
+            let (layout, value): (String, String) =
+                (crate::conformance::json(layout), crate::conformance::json(value));
+            let want: serde_json::Value = crate::conformance::json(want);
             let got = match translate(&layout, &value, locale(tag)) {
                 Ok(s) => serde_json::json!({ "ok": s }),
                 Err(e) => serde_json::json!({ "error": e }),
             };
-            if got != want {
-                failures.push(format!("{tag} {layout:?} {value:?}: upstream {want}, ours {got}"));
+            if got == want {
+                Ok(())
+            } else {
+                Err(format!("{tag} {layout:?} {value:?}: upstream {want}, ours {got}"))
             }
-        }
-        assert!(cases >= 1500, "the table has {cases} cases");
-        assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
+        });
     }
 
     /// Random layouts and values over the bytes the walk looks at never panic, in locales
@@ -311,11 +281,7 @@ mod tests {
         ];
         let value_chars: Vec<char> = " \t\u{a0}\u{85}éÃ2_aAmpPMx.\u{202f}".chars().collect();
         let locales = [locale("es-ES"), locale("ar"), locale("et"), locale("el-polyton"), locale("und")];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            usize::try_from(seed >> 33).unwrap_or(0)
-        };
+        let mut next = crate::conformance::numbers(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let layout: String = (0..next() % 5).map(|_| layout_parts[next() % layout_parts.len()]).collect();
             let value: String = (0..next() % 12).map(|_| value_chars[next() % value_chars.len()]).collect();

@@ -7,7 +7,7 @@
 
 use crate::value::{Time, ZoneName};
 
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -21,7 +21,8 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+pub(crate) const DAYS: [&str; 7] =
+    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /// Expands the composite directives whose parsing and formatting are those of their parts.
 /// (`%D` and `%x` stay whole: Go formats them with a four-digit year, and upstream's parser

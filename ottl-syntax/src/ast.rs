@@ -131,6 +131,22 @@ pub enum ValueKind {
     Error,
 }
 
+impl ValueKind {
+    /// A literal written in the statement: nil, a bool, a number, a string, bytes or an enum.
+    pub fn is_scalar_literal(&self) -> bool {
+        matches!(
+            self,
+            ValueKind::Nil
+                | ValueKind::Bool(_)
+                | ValueKind::Int(_)
+                | ValueKind::Float(_)
+                | ValueKind::String(_)
+                | ValueKind::Bytes(_)
+                | ValueKind::Enum(_)
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct MapItem {
     pub key: String,

@@ -214,17 +214,7 @@ impl Checker {
             }
             t if t.literal_only() => self.literal(sig, &name, t, value),
             t if !getter_accepts(t, self.kind_of(value)) && !IS_FUNCTIONS.contains(&sig.name) => {
-                let literal = matches!(
-                    value.kind,
-                    ValueKind::Nil
-                        | ValueKind::Bool(_)
-                        | ValueKind::Int(_)
-                        | ValueKind::Float(_)
-                        | ValueKind::String(_)
-                        | ValueKind::Bytes(_)
-                        | ValueKind::Enum(_)
-                );
-                let wants = kind_name(t.wants());
+                let (wants, literal) = (kind_name(t.wants()), value.kind.is_scalar_literal());
                 let d = diag::argument_kind(range, sig.name, &name, wants, self.kind_of(value), literal);
                 self.diags.push(d);
             }

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use runtime::config::Config;
 
-#[test]
-fn config_errors() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/runtime/config_errors");
+/// The `.yaml` fixtures of a folder under `testdata/runtime/`, sorted: each with its name and text.
+fn fixtures(folder: &str) -> Vec<(std::path::PathBuf, String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/runtime").join(folder);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("folder exists")
         .map(|e| e.expect("entry").path())
@@ -15,18 +15,33 @@ fn config_errors() {
         .collect();
     paths.sort();
     assert!(!paths.is_empty());
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+            (path, name, text)
+        })
+        .collect()
+}
+
+/// Snapshots `report` beside the fixture at `path`, named `name`.
+fn snapshot(path: &Path, name: &str, report: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(path.parent().expect("a folder"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_input_file(path);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name.to_string(), report));
+}
+
+#[test]
+fn config_errors() {
+    for (path, name, text) in fixtures("config_errors") {
         let Err(errors) = Config::parse(Path::new(&format!("{name}.yaml")), &text) else {
             panic!("{name}: the configuration was accepted");
         };
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(&dir);
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_input_file(&path);
-        settings.set_omit_expression(true);
-        settings.bind(|| insta::assert_snapshot!(name, errors.to_string()));
+        snapshot(&path, &name, &errors.to_string());
     }
 }
 
@@ -34,28 +49,13 @@ fn config_errors() {
 /// logged at start (the snapshot beside each lists them).
 #[test]
 fn config_warnings() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/runtime/config_warnings");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("folder exists")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty());
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+    for (path, name, text) in fixtures("config_warnings") {
         let config = Config::parse(Path::new(&format!("{name}.yaml")), &text)
             .unwrap_or_else(|e| panic!("{name}: the configuration was refused: {e}"));
         runtime::Compiled::new(&config).unwrap_or_else(|e| panic!("{name}: does not compile: {e}"));
         assert!(!config.warnings.is_empty(), "{name}: no warnings");
         let warnings: Vec<String> = config.warnings.iter().map(ToString::to_string).collect();
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(&dir);
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_input_file(&path);
-        settings.set_omit_expression(true);
-        settings.bind(|| insta::assert_snapshot!(name, warnings.join("\n")));
+        snapshot(&path, &name, &warnings.join("\n"));
     }
 }
 

@@ -794,24 +794,14 @@ mod tests {
     fn agrees_with_go_sprintf() {
         let table =
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/go_sprintf.tsv"));
-        let mut failures = Vec::new();
-        let mut cases = 0;
-        for line in table.lines().filter(|l| !l.starts_with('#')) {
-            let mut fields = line.splitn(3, '\t');
-            let (Some(code), Some(spec), Some(want)) = (fields.next(), fields.next(), fields.next()) else {
-                panic!("malformed line {line:?}");
-            };
-            let want: String = serde_json::from_str(want).expect("a JSON string");
-            let values: Vec<Value<'_>> = code.split(',').map(value).collect();
-            cases += 1;
-            let got = sprintf(spec, &values);
-            if got != want {
-                failures.push(format!("{code} {spec}: Go {want:?}, ours {got:?}"));
-            }
-        }
-        assert!(cases > 2000, "the table has {cases} cases");
         assert!(table.contains("BADINDEX") && table.contains("EXTRA"), "multi-value cases are there");
-        assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
+        crate::conformance::check_rows(table, 2000, |line| {
+            let [code, spec, want] = crate::conformance::fields(line);
+            let want: String = crate::conformance::json(want);
+            let values: Vec<Value<'_>> = code.split(',').map(value).collect();
+            let got = sprintf(spec, &values);
+            if got == want { Ok(()) } else { Err(format!("{code} {spec}: Go {want:?}, ours {got:?}")) }
+        });
     }
 
     /// Random formats over the characters a spec is made of never panic.

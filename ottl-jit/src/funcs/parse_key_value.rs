@@ -114,13 +114,10 @@ mod tests {
     fn agrees_with_upstreams_parser() {
         let table =
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/parse_key_value.tsv"));
-        let mut failures = Vec::new();
-        let mut cases = 0;
-        for line in table.lines().filter(|l| !l.starts_with('#')) {
-            let (input, want) = line.split_once('\t').expect("input and result");
-            let input: String = serde_json::from_str(input).expect("a JSON string");
-            let want: serde_json::Value = serde_json::from_str(want).expect("JSON");
-            cases += 1;
+        crate::conformance::check_rows(table, 1000, |line| {
+            let [input, want] = crate::conformance::fields(line);
+            let (input, want): (String, serde_json::Value) =
+                (crate::conformance::json(input), crate::conformance::json(want));
             let got = match parse(&input, "=", " ") {
                 Err(_) => serde_json::json!({ "error": true }),
                 Ok(pairs) => pairs
@@ -135,12 +132,8 @@ mod tests {
                     .collect::<serde_json::Map<_, _>>()
                     .into(),
             };
-            if got != want {
-                failures.push(format!("{input:?}: upstream {want}, ours {got}"));
-            }
-        }
-        assert!(cases >= 1000, "the table has {cases} cases");
-        assert!(failures.is_empty(), "{} of {cases} differ:\n{}", failures.len(), failures.join("\n"));
+            if got == want { Ok(()) } else { Err(format!("{input:?}: upstream {want}, ours {got}")) }
+        });
     }
 
     /// Random targets and delimiters over quotes, backslashes and bytes past ASCII never panic.
@@ -148,11 +141,7 @@ mod tests {
     fn no_parse_panics() {
         let chars: Vec<char> = "ab= '\"\\é\u{a0}!".chars().collect();
         let delimiters = ["=", " ", "!!", "é", "\"", "\\"];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            usize::try_from(seed >> 33).unwrap_or(0)
-        };
+        let mut next = crate::conformance::numbers(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let source: String = (0..next() % 14).map(|_| chars[next() % chars.len()]).collect();
             let (d, p) = (delimiters[next() % delimiters.len()], delimiters[next() % delimiters.len()]);
