@@ -5,6 +5,9 @@
 //! verb that does not fit its value prints Go's `%!d(string=x)`, a missing value
 //! `%!d(MISSING)`, extra values `%!(EXTRA type=value, ...)` — never an error, as upstream.
 //!
+//! The format is read once, when the statement compiles (`Compiled`); each record only finishes
+//! what depends on its values (`*` widths, indexes that must fall among them).
+//!
 //! Times, durations and ids print as their `String` methods do. Maps and slices have no
 //! faithful form (Go prints the pointers inside `pcommon.Map`); they print as JSON.
 
@@ -17,175 +20,285 @@ use crate::record::Record;
 use crate::value::Value;
 
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
-    let format = call.lit_str(0);
+    let CArg::Format(format) = call.arg(0) else {
+        return Err(Error::new("Format needs a literal format string"));
+    };
     let values: Vec<Value<'_>> = match call.arg(1) {
         CArg::Value(CExpr::List(items)) => items.iter().map(|i| i.eval(rec)).collect::<Result<_, _>>()?,
         _ => Vec::new(),
     };
-    Ok(Value::Str(Cow::Owned(sprintf(format, &values))))
+    Ok(Value::Str(Cow::Owned(format.print(&values))))
 }
 
 /// Go's `fmt.Sprintf`.
-pub fn sprintf(format: &str, values: &[Value<'_>]) -> String {
-    let mut p = Printer { out: String::with_capacity(format.len() + 16), f: Flags::default() };
-    let mut at = Cursor { format, i: 0, arg: 0, reordered: false };
-    let end = format.len();
-    while at.i < end {
-        let last = at.i;
-        at.i = format[last..].find('%').map_or(end, |n| last + n);
-        p.out.push_str(&format[last..at.i]);
-        if at.i >= end {
-            break;
-        }
-        at.i += 1; // the '%'
-        let good_arg = at.spec(&mut p, values);
-        let Some(verb) = format[at.i.min(end)..].chars().next() else {
-            p.out.push_str("%!(NOVERB)");
-            break;
-        };
-        at.i += verb.len_utf8();
-        match verb {
-            '%' => p.out.push('%'), // takes no value, ignores width and precision
-            _ if !good_arg => {
-                let _ = write!(p.out, "%!{verb}(BADINDEX)");
-            }
-            _ if at.arg >= values.len() => {
-                let _ = write!(p.out, "%!{verb}(MISSING)");
-            }
-            _ => {
-                if verb == 'v' {
-                    p.f.sharp_v = std::mem::take(&mut p.f.sharp);
-                    p.f.plus = false;
-                }
-                p.print(&values[at.arg], verb);
-                at.arg += 1;
-            }
-        }
-    }
-    if !at.reordered && at.arg < values.len() {
-        p.f = Flags::default();
-        p.out.push_str("%!(EXTRA ");
-        for (n, v) in values[at.arg..].iter().enumerate() {
-            if n > 0 {
-                p.out.push_str(", ");
-            }
-            p.typed_value(v);
-        }
-        p.out.push(')');
-    }
-    p.out
+#[cfg(test)]
+fn sprintf(format: &str, values: &[Value<'_>]) -> String {
+    Compiled::new(format).print(values)
 }
 
-/// Where `sprintf` is in the format, which value comes next, and whether an explicit index
-/// was used (Go then reports no extra values).
-struct Cursor<'f> {
-    format: &'f str,
-    i: usize,
+/// A format string read once, as Go's `doPrintf` reads it: the text between directives, and
+/// each directive's flags, indexes, width and precision, which only the values can finish (a
+/// `*` takes its number from them, an index must fall among them).
+#[derive(Debug)]
+pub struct Compiled {
+    pieces: Vec<Piece>,
+    /// The format's length, a hint for the output's.
+    len: usize,
+}
+
+#[derive(Debug)]
+enum Piece {
+    Text(Box<str>),
+    Directive(Directive),
+}
+
+#[derive(Debug)]
+struct Directive {
+    /// The flags; width and precision are set when the directive runs.
+    flags: Flags,
+    /// `[n]` before the width.
+    index: Option<Index>,
+    width: Number,
+    /// `.` and what follows it.
+    precision: Option<Precision>,
+    /// `[n]` right before the verb.
+    verb_index: Option<Index>,
+    /// An index followed by a number (`%[3]2d`, `%[3].2d`): a bad index, whatever the values.
+    misplaced_index: bool,
+    /// None when the format ends first: Go writes `%!(NOVERB)` and stops.
+    verb: Option<char>,
+}
+
+#[derive(Debug)]
+struct Precision {
+    index: Option<Index>,
+    number: Number,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Number {
+    /// `*`: the next value, which must be an int.
+    Star,
+    Literal(Option<usize>),
+}
+
+/// Go's `argNumber`: `[n]` selects value n-1 when it parsed and there is such a value.
+#[derive(Debug, Clone, Copy)]
+struct Index {
+    parsed: Option<usize>,
+}
+
+impl Compiled {
+    pub fn new(format: &str) -> Compiled {
+        let b = format.as_bytes();
+        let end = b.len();
+        let mut pieces = Vec::new();
+        let mut i = 0;
+        while i < end {
+            let last = i;
+            i = format[last..].find('%').map_or(end, |n| last + n);
+            if i > last {
+                pieces.push(Piece::Text(format[last..i].into()));
+            }
+            if i >= end {
+                break;
+            }
+            i += 1; // the '%'
+            let mut flags = Flags::default();
+            while let Some(&c) = b.get(i) {
+                match c {
+                    b'#' => flags.sharp = true,
+                    b'0' => flags.zero = !flags.minus, // zero padding only to the left
+                    b'+' => flags.plus = true,
+                    b'-' => {
+                        flags.minus = true;
+                        flags.zero = false;
+                    }
+                    b' ' => flags.space = true,
+                    _ => break,
+                }
+                i += 1;
+            }
+            let mut misplaced_index = false;
+            // An explicit index, then the width.
+            let index = parse_index(b, &mut i);
+            let mut after_index = index.is_some_and(|x| x.parsed.is_some());
+            let width = if b.get(i) == Some(&b'*') {
+                i += 1;
+                after_index = false;
+                Number::Star
+            } else {
+                let (n, next) = parse_number(b, i);
+                i = next;
+                misplaced_index |= after_index && n.is_some(); // "%[3]2d"
+                Number::Literal(n)
+            };
+            // The precision.
+            let mut precision = None;
+            if i + 1 < end && b[i] == b'.' {
+                i += 1;
+                misplaced_index |= after_index; // "%[3].2d"
+                let index = parse_index(b, &mut i);
+                after_index = index.is_some_and(|x| x.parsed.is_some());
+                let number = if b.get(i) == Some(&b'*') {
+                    i += 1;
+                    after_index = false;
+                    Number::Star
+                } else {
+                    let (n, next) = parse_number(b, i);
+                    i = next;
+                    Number::Literal(Some(n.unwrap_or(0)))
+                };
+                precision = Some(Precision { index, number });
+            }
+            let verb_index = if after_index { None } else { parse_index(b, &mut i) };
+            let verb = format[i.min(end)..].chars().next();
+            i += verb.map_or(0, char::len_utf8);
+            pieces.push(Piece::Directive(Directive {
+                flags,
+                index,
+                width,
+                precision,
+                verb_index,
+                misplaced_index,
+                verb,
+            }));
+        }
+        Compiled { pieces, len: format.len() }
+    }
+
+    /// The values printed as the format says.
+    pub fn print(&self, values: &[Value<'_>]) -> String {
+        let mut p = Printer { out: String::with_capacity(self.len + 16), f: Flags::default() };
+        let mut at = Args { values, arg: 0, reordered: false };
+        for piece in &self.pieces {
+            let d = match piece {
+                Piece::Text(text) => {
+                    p.out.push_str(text);
+                    continue;
+                }
+                Piece::Directive(d) => d,
+            };
+            let good_arg = at.spec(d, &mut p);
+            let Some(verb) = d.verb else {
+                p.out.push_str("%!(NOVERB)");
+                break;
+            };
+            match verb {
+                '%' => p.out.push('%'), // takes no value, ignores width and precision
+                _ if !good_arg => {
+                    let _ = write!(p.out, "%!{verb}(BADINDEX)");
+                }
+                _ if at.arg >= values.len() => {
+                    let _ = write!(p.out, "%!{verb}(MISSING)");
+                }
+                _ => {
+                    if verb == 'v' {
+                        p.f.sharp_v = std::mem::take(&mut p.f.sharp);
+                        p.f.plus = false;
+                    }
+                    p.print(&values[at.arg], verb);
+                    at.arg += 1;
+                }
+            }
+        }
+        if !at.reordered && at.arg < values.len() {
+            p.f = Flags::default();
+            p.out.push_str("%!(EXTRA ");
+            for (n, v) in values[at.arg..].iter().enumerate() {
+                if n > 0 {
+                    p.out.push_str(", ");
+                }
+                p.typed_value(v);
+            }
+            p.out.push(')');
+        }
+        p.out
+    }
+}
+
+/// Go's `parseArgNumber` at `*i`, when a `[` is there: the index it names, if it parsed, and
+/// `*i` moved past it.
+fn parse_index(b: &[u8], i: &mut usize) -> Option<Index> {
+    if b.get(*i) != Some(&b'[') {
+        return None;
+    }
+    let rest = &b[*i..];
+    let (parsed, width) = if rest.len() < 3 {
+        (None, 1)
+    } else {
+        match rest.iter().position(|&c| c == b']') {
+            Some(close) => match parse_number(rest, 1) {
+                (Some(n), next) if next == close && n >= 1 => (Some(n - 1), close + 1),
+                _ => (None, close + 1),
+            },
+            None => (None, 1),
+        }
+    };
+    *i += width;
+    Some(Index { parsed })
+}
+
+/// Which value comes next, and whether an explicit index was used (Go then reports no extra
+/// values).
+struct Args<'v, 'a> {
+    values: &'v [Value<'a>],
     arg: usize,
     reordered: bool,
 }
 
-impl Cursor<'_> {
-    /// Reads a directive's flags, indexes, width and precision (after its `%`) into `p.f`, as
-    /// Go's `doPrintf` does; whether the value index is good.
-    fn spec(&mut self, p: &mut Printer, values: &[Value<'_>]) -> bool {
-        let b = self.format.as_bytes();
-        let end = b.len();
-        p.f = Flags::default();
-        let mut good = true;
-        while let Some(&c) = b.get(self.i) {
-            match c {
-                b'#' => p.f.sharp = true,
-                b'0' => p.f.zero = !p.f.minus, // zero padding only to the left
-                b'+' => p.f.plus = true,
-                b'-' => {
-                    p.f.minus = true;
-                    p.f.zero = false;
-                }
-                b' ' => p.f.space = true,
-                _ => break,
-            }
-            self.i += 1;
-        }
-        // An explicit index, then the width.
-        let mut after_index = self.index(values.len(), &mut good);
-        if b.get(self.i) == Some(&b'*') {
-            self.i += 1;
-            match int_arg(values, self.arg) {
-                Some(w) => {
-                    p.f.wid = usize::try_from(w.unsigned_abs()).ok();
-                    if w < 0 {
-                        p.f.minus = true;
-                        p.f.zero = false;
+impl Args<'_, '_> {
+    /// Sets a directive's flags, width and precision in `p.f`, taking `*` numbers from the
+    /// values; whether the value index is good.
+    fn spec(&mut self, d: &Directive, p: &mut Printer) -> bool {
+        p.f = d.flags;
+        let mut good = !d.misplaced_index;
+        good &= self.index(d.index);
+        match d.width {
+            Number::Star => {
+                match int_arg(self.values, self.arg) {
+                    Some(w) => {
+                        p.f.wid = usize::try_from(w.unsigned_abs()).ok();
+                        if w < 0 {
+                            p.f.minus = true;
+                            p.f.zero = false;
+                        }
                     }
-                }
-                None => p.out.push_str("%!(BADWIDTH)"),
-            }
-            self.arg += 1;
-            after_index = false;
-        } else {
-            let (n, next) = parse_number(b, self.i);
-            p.f.wid = n;
-            self.i = next;
-            if after_index && n.is_some() {
-                good = false; // "%[3]2d"
-            }
-        }
-        // The precision.
-        if self.i + 1 < end && b[self.i] == b'.' {
-            self.i += 1;
-            if after_index {
-                good = false; // "%[3].2d"
-            }
-            after_index = self.index(values.len(), &mut good);
-            if b.get(self.i) == Some(&b'*') {
-                self.i += 1;
-                // A negative precision is as bad as none.
-                match int_arg(values, self.arg).and_then(|n| usize::try_from(n).ok()) {
-                    Some(n) => p.f.prec = Some(n),
-                    None => p.out.push_str("%!(BADPREC)"),
+                    None => p.out.push_str("%!(BADWIDTH)"),
                 }
                 self.arg += 1;
-                after_index = false;
-            } else {
-                let (n, next) = parse_number(b, self.i);
-                p.f.prec = Some(n.unwrap_or(0));
-                self.i = next;
+            }
+            Number::Literal(n) => p.f.wid = n,
+        }
+        if let Some(precision) = &d.precision {
+            good &= self.index(precision.index);
+            match precision.number {
+                Number::Star => {
+                    // A negative precision is as bad as none.
+                    match int_arg(self.values, self.arg).and_then(|n| usize::try_from(n).ok()) {
+                        Some(n) => p.f.prec = Some(n),
+                        None => p.out.push_str("%!(BADPREC)"),
+                    }
+                    self.arg += 1;
+                }
+                Number::Literal(n) => p.f.prec = n,
             }
         }
-        if !after_index {
-            self.index(values.len(), &mut good);
-        }
+        good &= self.index(d.verb_index);
         good
     }
 
-    /// Go's `argNumber`: an explicit `[n]` selects value n-1; whether there was one.
-    fn index(&mut self, count: usize, good: &mut bool) -> bool {
-        let b = self.format.as_bytes();
-        if b.get(self.i) != Some(&b'[') {
-            return false;
-        }
+    /// An explicit index selects its value when there is one; whether it was good.
+    fn index(&mut self, index: Option<Index>) -> bool {
+        let Some(index) = index else { return true };
         self.reordered = true;
-        let rest = &b[self.i..];
-        // Go's `parseArgNumber`.
-        let (index, width, ok) = if rest.len() < 3 {
-            (0, 1, false)
-        } else {
-            match rest.iter().position(|&c| c == b']') {
-                Some(close) => match parse_number(rest, 1) {
-                    (Some(n), next) if next == close && n >= 1 => (n - 1, close + 1, true),
-                    _ => (0, close + 1, false),
-                },
-                None => (0, 1, false),
+        match index.parsed {
+            Some(n) if n < self.values.len() => {
+                self.arg = n;
+                true
             }
-        };
-        self.i += width;
-        if ok && index < count {
-            self.arg = index;
-            return true;
+            _ => false,
         }
-        *good = false;
-        ok
     }
 }
 
@@ -212,7 +325,7 @@ fn int_arg(values: &[Value<'_>], arg: usize) -> Option<i64> {
 }
 
 /// A verb's flags, width and precision.
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 #[expect(clippy::struct_excessive_bools, reason = "each flag is independent, as in Go's fmt")]
 struct Flags {
     sharp: bool,

@@ -26,7 +26,7 @@ mod extract_metric;
 mod extract_patterns;
 mod flatten;
 mod fnv;
-mod format;
+pub(crate) mod format;
 mod format_time;
 mod has_attr_on_datapoint;
 mod hashes;

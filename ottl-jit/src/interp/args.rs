@@ -43,6 +43,8 @@ pub enum CArg {
     Charset(crate::funcs::decode::Charset),
     /// A time zone (`Time`'s location), looked up once.
     TimeZone(Arc<jiff::tz::TimeZone>),
+    /// A format string (`Format`'s), read once.
+    Format(Arc<crate::funcs::format::Compiled>),
     /// A locale (`Time`'s), looked up once.
     Locale(&'static ottl_types::locale::Locale),
     /// An XPath (the XML functions), compiled once.

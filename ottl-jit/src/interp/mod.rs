@@ -155,6 +155,11 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
             .ok_or_else(|| Unsupported(format!("invalid glob pattern {glob:?} for {}", c.sig.name)))?;
         args[1] = CArg::Regex(Arc::new(re));
     }
+    if c.sig.name == "Format"
+        && let Some(CArg::Str(format)) = args.first()
+    {
+        args[0] = CArg::Format(Arc::new(funcs::format::Compiled::new(format)));
+    }
     if matches!(c.sig.name, "Time" | "FormatTime") {
         if let Some(CArg::Str(layout)) = args.get(1) {
             args[1] = CArg::Layout(Arc::new(crate::strptime::compile(layout).map_err(Unsupported)?));
