@@ -167,7 +167,8 @@ impl Parser<'_> {
     fn word(&mut self, names: &[&str], abbreviated: bool) -> Result<usize, String> {
         for (i, name) in names.iter().enumerate() {
             let w = if abbreviated { &name[..3] } else { name };
-            if self.value.len() >= w.len() && self.value[..w.len()].eq_ignore_ascii_case(w) {
+            // Compared as bytes: the names are ASCII, the value need not be.
+            if self.value.as_bytes().get(..w.len()).is_some_and(|v| v.eq_ignore_ascii_case(w.as_bytes())) {
                 self.value = &self.value[w.len()..];
                 return Ok(i);
             }
