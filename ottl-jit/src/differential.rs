@@ -299,3 +299,26 @@ pub fn check(case: &Case) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A realistic log record for `run_any_statements`: nested body, a string past ASCII, the
+/// smallest int, bytes, a map holding an empty value.
+const ANY_RECORD: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"host","value":{"stringValue":"h"}}]},
+ "scopeLogs":[{"scope":{"name":"s"},"logRecords":[{"timeUnixNano":"1","severityNumber":9,"body":{"kvlistValue":{"values":[
+ {"key":"k","value":{"stringValue":"v"}},{"key":"l","value":{"arrayValue":{"values":[{"intValue":"1"},{"doubleValue":2.5}]}}}]}},
+ "attributes":[{"key":"a","value":{"stringValue":"héllo wörld"}},{"key":"n","value":{"intValue":"-9223372036854775808"}},
+ {"key":"b","value":{"bytesValue":"AAE="}},{"key":"m","value":{"kvlistValue":{"values":[{"key":"x","value":{}}]}}}]}]}]}]}"#;
+
+/// Any text as log statements (one a line), run by the interpreter on a realistic record:
+/// compiling may reject it and running may fail, but nothing may panic. The exec fuzz target,
+/// and the replay of the inputs it once crashed on (`testdata/fuzz-regressions/exec/`).
+pub fn run_any_statements(text: &str) {
+    let statements: Vec<String> = text.lines().map(str::to_string).collect();
+    let Ok(group) = exec::compile_group(ContextId::Log, &statements, &[], ErrorMode::Ignore, Backend::Interp)
+    else {
+        return;
+    };
+    let Ok(mut payload) = Payload::from_json(ANY_RECORD) else { return };
+    let program = Program { context: ContextId::Log, groups: vec![group] };
+    let _ = program.run(&mut payload, &mut Hooks::default());
+    let _ = payload.to_json();
+}
