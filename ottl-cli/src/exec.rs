@@ -326,6 +326,9 @@ fn config_group(args: &CompileArgs) -> Result<(ContextId, Vec<String>, Vec<Strin
     // decides how its data is shaped around them.
     let gates = runtime::gates::FeatureGates::all();
     let config = runtime::config::Config::load_with(&args.file, &gates).map_err(|e| e.to_string())?;
+    for w in &config.warnings {
+        eprintln!("warning: {w}");
+    }
     let mut groups = Vec::new();
     for p in config.processors.values() {
         if let runtime::config::Processor::Transform(t) = p {
