@@ -16,7 +16,7 @@ mod convert_sum_to_gauge;
 mod convert_summary_val_to_sum;
 mod copy_metric;
 pub(crate) mod decode;
-mod delete_key;
+pub(crate) mod delete_key;
 mod delete_matching_keys;
 mod double;
 mod duration;

@@ -63,6 +63,10 @@ impl CCall {
         let Implementation::Converter(f) = self.implementation else {
             return Err(Error::new(format!("{} is an editor, not a converter", self.sig.name)));
         };
+        if self.keys.is_empty() {
+            // The function's result as it is: returned in place, without a copy on the way.
+            return f(self, rec);
+        }
         let mut v = f(self, rec)?;
         for k in &self.keys {
             v = keys::index_result(v, k)?;

@@ -143,9 +143,7 @@ pub fn set_keyed(p: &CPath, rec: &mut Record<'_>, any: AnyValue) -> Result<(), E
     if let [CKey::Str(k)] = p.keys.as_slice()
         && p.field != Field::LogBody
     {
-        if let Some(m) = rec.map_mut(p.field) {
-            *map_slot(m, k) = any;
-        }
+        set_map_key(rec, p.field, k, any);
         return Ok(());
     }
     let keys = resolve_all(&p.keys, rec)?;
@@ -158,6 +156,14 @@ pub fn set_keyed(p: &CPath, rec: &mut Record<'_>, any: AnyValue) -> Result<(), E
     match rec.map_mut(p.field) {
         Some(m) => set_in_map(m, &keys, any),
         None => Ok(()),
+    }
+}
+
+/// `m["k"] = any` on one of the record's maps (not the body, whose keys index a value):
+/// the first pair with the key changes, or a pair is appended.
+pub fn set_map_key(rec: &mut Record<'_>, field: Field, k: &str, any: AnyValue) {
+    if let Some(m) = rec.map_mut(field) {
+        *map_slot(m, k) = any;
     }
 }
 

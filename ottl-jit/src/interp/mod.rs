@@ -21,7 +21,7 @@ use crate::value::Value;
 use crate::{compare, math};
 
 pub use args::{CArg, CCall};
-pub use keys::{set_keyed, set_path};
+pub use keys::{set_keyed, set_map_key, set_path};
 
 /// A run-time error: the reason a statement or condition failed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,10 +7,11 @@ use std::ffi::c_void;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use opentelemetry_proto::tonic::common::v1::AnyValue;
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::trace::v1::Span;
 
-use crate::interp::{CBool, CKey, CPath, CStatement, Error, Outcome, StatementError};
+use crate::interp::{CArg, CBool, CCall, CExpr, CKey, CPath, CStatement, Error, Outcome, StatementError};
 use crate::record::{Field, Item, Record};
 use crate::value::{Value, key_eq};
 
@@ -358,6 +359,108 @@ pub(super) unsafe extern "C" fn rename(frame: *mut Frame<'_>, rename: *const Ren
     moved.key_strindex = 0;
 }
 
+/// An editor whose arguments are all literals, with what it stores prepared once when the
+/// group compiles: the statement runs the interpreter's own setter or map operation on it,
+/// without evaluating arguments at run time.
+#[derive(Debug)]
+pub(super) struct DirectEdit {
+    /// The index of the statement.
+    pub(super) statement: usize,
+    op: DirectOp,
+}
+
+#[derive(Debug)]
+enum DirectOp {
+    /// `set(m["k"], literal)` on one of the record's maps: the pair's new value, cloned in
+    /// ([`crate::interp::set_map_key`], as `set` does for that shape).
+    SetKey { field: Field, key: std::sync::Arc<str>, any: AnyValue },
+    /// `set(path, literal)`, the path without keys: [`Record::set`] with the literal.
+    SetField { field: Field, value: Value<'static> },
+    /// `delete_key(m, "k")` on one of the record's maps (`Map.Remove`). A record without the
+    /// map runs the interpreter's statement, which says why.
+    DeleteKey { field: Field, key: std::sync::Arc<str> },
+}
+
+/// The record maps a [`DirectOp`] changes in place (the body's map is a value, not one of them).
+fn record_map(field: Field) -> bool {
+    matches!(
+        field,
+        Field::LogAttributes
+            | Field::SpanAttributes
+            | Field::EventAttributes
+            | Field::DpAttributes
+            | Field::ResourceAttributes
+            | Field::ScopeAttributes
+            | Field::Cache
+    )
+}
+
+impl DirectEdit {
+    /// Every statement of the group with a direct form. `set(path, nil)` has none: `set`
+    /// ignores nil, as the interpreter's node does at run time.
+    pub(super) fn plan(group: &crate::interp::Group) -> Vec<DirectEdit> {
+        group
+            .statements
+            .iter()
+            .enumerate()
+            .filter_map(|(statement, s)| Some(DirectEdit { statement, op: DirectEdit::op(&s.editor)? }))
+            .collect()
+    }
+
+    fn op(call: &CCall) -> Option<DirectOp> {
+        let path = call.path(0)?;
+        match call.sig.name {
+            "set" => {
+                let value = match call.arg(1) {
+                    CArg::Value(CExpr::Lit(v)) => v.clone(),
+                    CArg::Str(s) => Value::Str(std::borrow::Cow::Owned(s.to_string())),
+                    CArg::Int(n) => Value::Int(*n),
+                    CArg::Float(f) => Value::Float(*f),
+                    CArg::Bool(b) => Value::Bool(*b),
+                    _ => return None,
+                };
+                if matches!(value, Value::Nil) {
+                    return None;
+                }
+                match path.keys.as_slice() {
+                    [] => Some(DirectOp::SetField { field: path.field, value }),
+                    [CKey::Str(key)] if path.field != Field::LogBody => Some(DirectOp::SetKey {
+                        field: path.field,
+                        key: key.clone(),
+                        any: value.into_any().unwrap_or_default(),
+                    }),
+                    _ => None,
+                }
+            }
+            "delete_key" if path.keys.is_empty() && record_map(path.field) => {
+                let CArg::Str(key) = call.arg(1) else { return None };
+                Some(DirectOp::DeleteKey { field: path.field, key: key.clone() })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Runs a [`DirectEdit`] of `statement`: 0 on success, 1 on failure (the error is in the frame).
+pub(super) unsafe extern "C" fn direct_edit(frame: *mut Frame<'_>, edit: *const DirectEdit) -> u32 {
+    // SAFETY: native code passes its frame and a `DirectEdit` the compiled group owns.
+    let (frame, edit) = unsafe { (&mut *frame, &*edit) };
+    let done = frame.guard(|f| match &edit.op {
+        DirectOp::SetKey { field, key, any } => {
+            crate::interp::set_map_key(f.record(), *field, key, any.clone());
+            Ok(())
+        }
+        DirectOp::SetField { field, value } => f.record().set(*field, value).map_err(|e| Error(e.0)),
+        DirectOp::DeleteKey { field, key } => {
+            if let Some(m) = f.record().map_mut(*field) {
+                crate::funcs::delete_key::remove(m, key);
+            }
+            Ok(())
+        }
+    });
+    u32::from(done.is_none())
+}
+
 /// Which item a natively read field lives in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Base {
@@ -446,6 +549,43 @@ pub(super) unsafe extern "C" fn item(frame: *mut Frame<'_>, base: u32) -> *const
 mod tests {
     use super::*;
     use crate::exec::record;
+
+    /// Which statements run as a [`DirectEdit`]: `set` of a literal other than nil into a path
+    /// without keys or one literal key of a record map, `delete_key` of a literal key from a
+    /// record map (`testdata/exec/semantics/direct_edits.yaml` holds their outcomes on every
+    /// backend).
+    #[test]
+    fn direct_edits_are_planned_for_literal_shapes_only() {
+        let statements = [
+            (r#"set(attributes["a"], "x")"#, true),
+            (r#"set(attributes["a"], 1.5) where IsMatch(severity_text, "^I")"#, true),
+            ("set(severity_number, SEVERITY_NUMBER_ERROR)", true),
+            (r#"set(cache["c"], true)"#, true),
+            (r#"set(resource.attributes["h"], -1)"#, true),
+            (r#"set(attributes["a"], nil)"#, false),
+            (r#"set(body["k"], "w")"#, false),
+            (r#"set(attributes["a"]["b"], "x")"#, false),
+            (r#"set(attributes["a"], attributes["b"])"#, false),
+            (r#"set(attributes["a"], Concat(["x", "y"], ""))"#, false),
+            (r#"set(attributes["a"], ["x"])"#, false),
+            (r#"delete_key(attributes, "a")"#, true),
+            (r#"delete_key(cache, "a") where severity_number > 3"#, true),
+            (r#"delete_key(body, "a")"#, false),
+            (r#"delete_key(attributes["m"], "a")"#, false),
+        ];
+        let texts: Vec<String> = statements.iter().map(|(s, _)| (*s).to_string()).collect();
+        let group = crate::exec::interp_group(
+            ottl_types::context::ContextId::Log,
+            &texts,
+            &[],
+            crate::interp::ErrorMode::Propagate,
+        )
+        .expect("the statements compile");
+        let planned: Vec<usize> = DirectEdit::plan(&group).iter().map(|s| s.statement).collect();
+        let expected: Vec<usize> =
+            statements.iter().enumerate().filter(|(_, (_, yes))| *yes).map(|(i, _)| i).collect();
+        assert_eq!(planned, expected);
+    }
 
     /// What native code loads, done in Rust: the table's offset and width.
     fn load(item: *const u8, n: NativeInt) -> i64 {

@@ -30,15 +30,24 @@ use super::helpers;
 use crate::interp::{CBool, CExpr, CPath, CStatement, ErrorMode, Group};
 use crate::value::Value as ValueLit;
 
-/// Builds the group's function into `func` (whose signature this sets). `fused` are the
-/// statement pairs to run as one ([`helpers::Rename::plan`]); the code points into them as it
-/// does into `group`.
-pub(super) fn group(
-    group: &Group,
-    fused: &[helpers::Rename],
-    func: &mut Function,
-    target: TargetFrontendConfig,
-) {
+/// What the code runs in place of the interpreter's statements; it points into these as it
+/// does into the group.
+#[derive(Debug)]
+pub(super) struct Plan {
+    /// Statement pairs run as one ([`helpers::Rename::plan`]).
+    renames: Vec<helpers::Rename>,
+    /// Editors of literals run directly ([`helpers::DirectEdit::plan`]).
+    direct: Vec<helpers::DirectEdit>,
+}
+
+impl Plan {
+    pub(super) fn new(group: &Group) -> Plan {
+        Plan { renames: helpers::Rename::plan(group), direct: helpers::DirectEdit::plan(group) }
+    }
+}
+
+/// Builds the group's function into `func` (whose signature this sets).
+pub(super) fn group(group: &Group, plan: &Plan, func: &mut Function, target: TargetFrontendConfig) {
     let (ptr, call_conv) = (target.pointer_type(), target.default_call_conv);
     let mut sig = Signature::new(call_conv);
     sig.params.push(AbiParam::new(ptr));
@@ -55,7 +64,7 @@ pub(super) fn group(
     let frame = b.block_params(entry)[0];
     let mut l = Lower { b, ptr, sigs, frame };
     l.conditions(group);
-    l.statements(group, fused);
+    l.statements(group, plan);
     l.b.seal_all_blocks();
     l.b.finalize(target);
 }
@@ -151,11 +160,11 @@ impl Lower<'_> {
         self.b.switch_to_block(body);
     }
 
-    fn statements(&mut self, group: &Group, fused: &[helpers::Rename]) {
+    fn statements(&mut self, group: &Group, plan: &Plan) {
         let statements = &group.statements;
         let mut i = 0;
         while i < statements.len() {
-            if let Some(rename) = fused.iter().find(|r| r.first == i) {
+            if let Some(rename) = plan.renames.iter().find(|r| r.first == i) {
                 // `set(m[dst], m[src])` + `delete_key(m, src)`: one move of the value, unless
                 // a trace wants to see the two statements one by one.
                 let (fast, slow, middle, after) = (
@@ -173,15 +182,15 @@ impl Lower<'_> {
                 self.call(helpers::rename as *const (), self.sigs.warn, &[frame, node]);
                 self.b.ins().jump(after, &[]);
                 self.b.switch_to_block(slow);
-                self.statement(group, i, middle);
+                self.statement(group, plan, i, middle);
                 self.b.switch_to_block(middle);
-                self.statement(group, i + 1, after);
+                self.statement(group, plan, i + 1, after);
                 self.b.switch_to_block(after);
                 i += 2;
                 continue;
             }
             let next = self.b.create_block();
-            self.statement(group, i, next);
+            self.statement(group, plan, i, next);
             self.b.switch_to_block(next);
             i += 1;
         }
@@ -190,10 +199,11 @@ impl Lower<'_> {
     }
 
     /// Statement `i`: its condition, its editor, its outcome; continues at `next`.
-    fn statement(&mut self, group: &Group, i: usize, next: Block) {
+    fn statement(&mut self, group: &Group, plan: &Plan, i: usize, next: Block) {
         let s = &group.statements[i];
         let failed = self.b.create_block();
-        if s.condition.as_ref().is_some_and(interpreted) {
+        let direct = plan.direct.iter().find(|d| d.statement == i);
+        if direct.is_none() && s.condition.as_ref().is_some_and(interpreted) {
             // The clause is one helper call either way: run it and the editor in the same one.
             let frame = self.frame;
             let node = self.address(s);
@@ -223,9 +233,14 @@ impl Lower<'_> {
             self.b.switch_to_block(run);
         }
         let frame = self.frame;
-        let node = self.address(s);
-        let status =
-            self.call(helpers::edit as *const (), self.sigs.node, &[frame, node]).expect("edit returns");
+        let status = if let Some(direct) = direct {
+            let node = self.address(direct);
+            self.call(helpers::direct_edit as *const (), self.sigs.node, &[frame, node])
+        } else {
+            let node = self.address(s);
+            self.call(helpers::edit as *const (), self.sigs.node, &[frame, node])
+        }
+        .expect("editors return");
         let executed = self.b.create_block();
         self.b.ins().brif(status, failed, &[], executed, &[]);
         self.b.switch_to_block(executed);
@@ -300,6 +315,9 @@ impl Lower<'_> {
             CBool::Compare { lhs, op, rhs } => {
                 if let Some((l, r)) = native_ints(lhs, rhs) {
                     return self.compare_ints(c, &l, *op, &r, failed);
+                }
+                if let Some((path, op)) = nil_compare(lhs, *op, rhs) {
+                    return self.compare_nil(path, op, failed);
                 }
                 match literal_compare(lhs, *op, rhs) {
                     Some((path, lit, op)) => self.compare_literal(c, path, lit, op, failed),
@@ -401,16 +419,7 @@ impl Lower<'_> {
         op: CompareOp,
         failed: Block,
     ) -> Value {
-        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            helpers::SCALAR_SIZE,
-            3,
-        ));
-        let out = self.b.ins().stack_addr(self.ptr, slot, 0);
-        let (frame, path) = (self.frame, self.address(path));
-        let tag = self
-            .call(helpers::read_scalar as *const (), self.sigs.read, &[frame, path, out])
-            .expect("returns");
+        let (tag, out) = self.read_scalar(path);
 
         let done = self.b.create_block();
         self.b.append_block_param(done, types::I8);
@@ -472,6 +481,38 @@ impl Lower<'_> {
 
         self.b.switch_to_block(done);
         self.b.block_params(done)[0]
+    }
+
+    /// Reads a path's value into a stack slot ([`helpers::read_scalar`]): its tag, and the
+    /// slot's address.
+    fn read_scalar(&mut self, path: &CPath) -> (Value, Value) {
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            helpers::SCALAR_SIZE,
+            3,
+        ));
+        let out = self.b.ins().stack_addr(self.ptr, slot, 0);
+        let (frame, path) = (self.frame, self.address(path));
+        let tag = self
+            .call(helpers::read_scalar as *const (), self.sigs.read, &[frame, path, out])
+            .expect("returns");
+        (tag, out)
+    }
+
+    /// `path op nil` by the tag [`helpers::read_scalar`] gives: nil against nil is equal
+    /// (`==`, `<=`, `>=` hold), any other value against nil does not compare (only `!=`
+    /// holds), as in `compare.rs`.
+    fn compare_nil(&mut self, path: &CPath, op: CompareOp, failed: Block) -> Value {
+        let (tag, _) = self.read_scalar(path);
+        let ok = self.b.create_block();
+        let is_failed = self.b.ins().icmp_imm_u(IntCC::Equal, tag, i64::from(helpers::TAG_FAILED));
+        self.b.ins().brif(is_failed, failed, &[], ok, &[]);
+        self.b.switch_to_block(ok);
+        let is_nil = self.b.ins().icmp_imm_u(IntCC::Equal, tag, i64::from(helpers::TAG_NIL));
+        let nil_holds = matches!(op, CompareOp::Eq | CompareOp::Le | CompareOp::Ge);
+        let when_nil = self.b.ins().iconst(types::I8, i64::from(nil_holds));
+        let otherwise = self.b.ins().iconst(types::I8, i64::from(op == CompareOp::Ne));
+        self.b.ins().select(is_nil, when_nil, otherwise)
     }
 
     /// Compares the string in the scalar slot with a literal: equality by length first.
@@ -543,7 +584,9 @@ fn interpreted(c: &CBool) -> bool {
         CBool::Call(_) => true,
         CBool::Not(inner) => interpreted(inner),
         CBool::Compare { lhs, op, rhs } => {
-            native_ints(lhs, rhs).is_none() && literal_compare(lhs, *op, rhs).is_none()
+            native_ints(lhs, rhs).is_none()
+                && nil_compare(lhs, *op, rhs).is_none()
+                && literal_compare(lhs, *op, rhs).is_none()
         }
         CBool::Or(..) | CBool::And(..) | CBool::Const(_) => false,
     }
@@ -574,6 +617,15 @@ fn literal_compare<'a>(
     match (lhs, rhs) {
         (CExpr::Path(p), CExpr::Lit(v)) => Some((p, lit(v)?, op)),
         (CExpr::Lit(v), CExpr::Path(p)) => Some((p, lit(v)?, flip(op))),
+        _ => None,
+    }
+}
+
+/// `path op nil` (or `nil op path`, turned around).
+fn nil_compare<'a>(lhs: &'a CExpr, op: CompareOp, rhs: &'a CExpr) -> Option<(&'a CPath, CompareOp)> {
+    match (lhs, rhs) {
+        (CExpr::Path(p), CExpr::Lit(ValueLit::Nil)) => Some((p, op)),
+        (CExpr::Lit(ValueLit::Nil), CExpr::Path(p)) => Some((p, flip(op))),
         _ => None,
     }
 }

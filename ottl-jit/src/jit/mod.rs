@@ -30,8 +30,9 @@ pub struct JitGroup {
     /// The interpreter's nodes the native code's helpers run; their addresses are baked into
     /// the code, so this group is never changed after compiling.
     group: Group,
-    /// Statement pairs the code runs as one (their addresses are baked in too).
-    _fused: Vec<helpers::Rename>,
+    /// What the code runs in place of the interpreter's statements (their addresses are baked
+    /// in too).
+    _plan: lower::Plan,
     /// The compiled function (see the module docs for its contract).
     entry: helpers::Entry,
     /// Owns the executable memory `entry` points into; freed on drop.
@@ -61,8 +62,8 @@ impl JitGroup {
             .map_err(|e| jit_error(&e))?;
         let mut module = JITModule::new(JITBuilder::with_isa(isa, cranelift_module::default_libcall_names()));
         let mut ctx = module.make_context();
-        let fused = helpers::Rename::plan(&group);
-        lower::group(&group, &fused, &mut ctx.func, module.isa().frontend_config());
+        let plan = lower::Plan::new(&group);
+        lower::group(&group, &plan, &mut ctx.func, module.isa().frontend_config());
         let id = module
             .declare_function("ottl_group", Linkage::Local, &ctx.func.signature)
             .map_err(|e| jit_error(&e))?;
@@ -74,7 +75,7 @@ impl JitGroup {
         // `Entry` (one pointer argument, an i64 result, the platform's C calling convention),
         // and the module keeping it alive lives as long as this `JitGroup`.
         let entry = unsafe { std::mem::transmute::<*const u8, helpers::Entry>(code) };
-        Ok(JitGroup { group, _fused: fused, entry, module: Some(module) })
+        Ok(JitGroup { group, _plan: plan, entry, module: Some(module) })
     }
 
     /// The statements, in order (for reports that name them).
@@ -138,7 +139,7 @@ impl Drop for JitGroup {
 
 // SAFETY: after `finalize_definitions` the module's code and data are never written again; the
 // code keeps no state between calls (each call gets its own frame on the caller's stack) and
-// reads `group`/`_fused` only through shared references, and both are `Sync` (asserted below).
+// reads `group`/`_plan` only through shared references, and both are `Sync` (asserted below).
 // Calling `entry` from several threads at once is therefore sound, as is dropping the group
 // (unmapping the memory) on any thread once no call runs, which `&mut self` in `drop` ensures.
 unsafe impl Send for JitGroup {}
@@ -148,5 +149,5 @@ unsafe impl Sync for JitGroup {}
 const _: () = {
     const fn send_and_sync<T: Send + Sync>() {}
     send_and_sync::<Group>();
-    send_and_sync::<helpers::Rename>();
+    send_and_sync::<lower::Plan>();
 };
