@@ -530,6 +530,13 @@ impl Lower<'_> {
             let differ = self.b.ins().iconst(types::I8, i64::from(op == CompareOp::Ne));
             self.b.ins().brif(same_len, bytes, &[], result, &[differ.into()]);
             self.b.switch_to_block(bytes);
+            if lit.len() <= INLINE_STR {
+                let equal = self.equal_bytes(ptr, lit.as_bytes());
+                let r = if op == CompareOp::Eq { equal } else { self.b.ins().bxor_imm_u(equal, 1) };
+                self.b.ins().jump(result, &[r.into()]);
+                self.b.switch_to_block(result);
+                return self.b.block_params(result)[0];
+            }
         }
         let order = self
             .call(helpers::compare_bytes as *const (), self.sigs.bytes, &[ptr, len, lit_ptr, lit_len])
@@ -538,6 +545,41 @@ impl Lower<'_> {
         self.b.ins().jump(result, &[r.into()]);
         self.b.switch_to_block(result);
         self.b.block_params(result)[0]
+    }
+}
+
+/// The longest string literal `==`/`!=` compares inline, without calling a helper.
+const INLINE_STR: usize = 16;
+
+impl Lower<'_> {
+    /// Whether the `lit.len()` bytes at `ptr` are `lit`'s, as an `i8`: loads of 8, 4, 2 and 1
+    /// bytes compared with the literal's bytes as constants (native byte order), all of them
+    /// within the string, whose length was checked to be the literal's.
+    fn equal_bytes(&mut self, ptr: Value, lit: &[u8]) -> Value {
+        let flags = MemFlagsData::trusted().with_notrap().with_readonly();
+        let mut equal = self.b.ins().iconst(types::I8, 1);
+        // `at` indexes the literal, `offset` addresses the same byte of the string.
+        let (mut at, mut offset) = (0, 0);
+        for (width, step, ty) in
+            [(8, 8, types::I64), (4, 4, types::I32), (2, 2, types::I16), (1, 1, types::I8)]
+        {
+            while lit.len() - at >= width {
+                let mut chunk = [0u8; 8];
+                chunk[..width].copy_from_slice(&lit[at..at + width]);
+                let expected = match width {
+                    8 => i64::from_ne_bytes(chunk),
+                    4 => i64::from(i32::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])),
+                    2 => i64::from(i16::from_ne_bytes([chunk[0], chunk[1]])),
+                    _ => i64::from(i8::from_ne_bytes([chunk[0]])),
+                };
+                let got = self.b.ins().load(ty, flags, ptr, offset);
+                let same = self.b.ins().icmp_imm_s(IntCC::Equal, got, expected);
+                equal = self.b.ins().band(equal, same);
+                at += width;
+                offset += step;
+            }
+        }
+        equal
     }
 }
 
