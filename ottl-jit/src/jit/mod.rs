@@ -4,10 +4,12 @@
 //! `where` clause (`and`/`or`/`not` short-circuit as branches, constants fold), the order of the
 //! statements and the error mode's decision (stop, log and go on, or go on). Integer fields of
 //! the log record or span load straight from the item, and their comparisons and `+ - *` run in
-//! registers (`helpers::native_int`). Everything else that touches the record or a value
-//! (other reads, converters, editors) is an `extern "C"` helper ([`helpers`]) running the
-//! interpreter's own node for it, so both backends share one implementation of every semantic
-//! rule.
+//! registers (`helpers::native_int`); other paths compared with a scalar literal or `nil` are
+//! read unboxed and compared natively. Everything else that touches the record or a value
+//! (converters, editors) is an `extern "C"` helper ([`helpers`]) running the interpreter's own
+//! node for it, or, for editors of literals (`helpers::DirectEdit`), the interpreter's setter
+//! on a value prepared at compile time, so both backends share one implementation of every
+//! semantic rule.
 //!
 //! Every compiled function receives a [`helpers::Frame`] pointer, the record and the hooks, and
 //! returns `0` (done), `n > 0` (statement `n - 1` failed under `propagate`) or `-1` (a group
