@@ -141,6 +141,21 @@ pub enum Field {
 }
 
 impl Field {
+    /// The record's own maps, which [`Record::map_mut`] changes in place and whose value is
+    /// always a map (the body's map is a value of the body, not one of them).
+    pub fn is_record_map(self) -> bool {
+        matches!(
+            self,
+            Field::LogAttributes
+                | Field::SpanAttributes
+                | Field::EventAttributes
+                | Field::DpAttributes
+                | Field::ResourceAttributes
+                | Field::ScopeAttributes
+                | Field::Cache
+        )
+    }
+
     /// Compiles a bound path; `Err` names a path this backend does not execute yet.
     pub fn compile(p: &PathRef) -> Result<Field, String> {
         if p.cache {

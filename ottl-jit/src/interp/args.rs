@@ -256,6 +256,15 @@ impl CCall {
         i: usize,
         rec: &'r mut Record<'_>,
     ) -> Result<Option<&'r mut Vec<KeyValue>>, Error> {
+        // One of the record's own maps needs no check: its value is a map whenever the record
+        // has it.
+        if let Some(p) = self.path(i)
+            && p.keys.is_empty()
+            && p.field.is_record_map()
+            && rec.map_mut(p.field).is_some()
+        {
+            return Ok(rec.map_mut(p.field));
+        }
         self.pmap(i, rec)?;
         match self.path(i) {
             Some(p) => keys::map_mut(p, rec),

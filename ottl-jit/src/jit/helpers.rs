@@ -381,20 +381,6 @@ enum DirectOp {
     DeleteKey { field: Field, key: std::sync::Arc<str> },
 }
 
-/// The record maps a [`DirectOp`] changes in place (the body's map is a value, not one of them).
-fn record_map(field: Field) -> bool {
-    matches!(
-        field,
-        Field::LogAttributes
-            | Field::SpanAttributes
-            | Field::EventAttributes
-            | Field::DpAttributes
-            | Field::ResourceAttributes
-            | Field::ScopeAttributes
-            | Field::Cache
-    )
-}
-
 impl DirectEdit {
     /// Every statement of the group with a direct form. `set(path, nil)` has none: `set`
     /// ignores nil, as the interpreter's node does at run time.
@@ -432,7 +418,7 @@ impl DirectEdit {
                     _ => None,
                 }
             }
-            "delete_key" if path.keys.is_empty() && record_map(path.field) => {
+            "delete_key" if path.keys.is_empty() && path.field.is_record_map() => {
                 let CArg::Str(key) = call.arg(1) else { return None };
                 Some(DirectOp::DeleteKey { field: path.field, key: key.clone() })
             }
