@@ -3,6 +3,7 @@
 
 use crate::interp::{CCall, Error};
 use crate::record::Record;
+use crate::value::key_eq;
 
 pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     let limit = usize::try_from(call.lit_int(1).unwrap_or(0)).unwrap_or(0);
@@ -11,11 +12,11 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     if m.len() <= limit {
         return Ok(());
     }
-    let kept_priority = m.iter().filter(|kv| priority.iter().any(|k| **k == *kv.key)).count().min(limit);
+    let kept_priority = m.iter().filter(|kv| priority.iter().any(|k| key_eq(k, &kv.key))).count().min(limit);
     let mut others = limit - kept_priority;
     let mut priority_left = kept_priority;
     m.retain(|kv| {
-        if priority.iter().any(|k| **k == *kv.key) {
+        if priority.iter().any(|k| key_eq(k, &kv.key)) {
             if priority_left > 0 {
                 priority_left -= 1;
                 return true;

@@ -9,7 +9,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::interp::{CCall, Error};
 use crate::record::Record;
-use crate::value::Value;
+use crate::value::{Value, key_eq};
 
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let s = call.string(0, rec)?;
@@ -80,7 +80,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut values: Vec<KeyValue> = Vec::new();
         while let Some((key, Json(v))) = map.next_entry::<String, Json>()? {
-            match values.iter_mut().find(|kv| kv.key == key) {
+            match values.iter_mut().find(|kv| key_eq(&kv.key, &key)) {
                 Some(kv) => kv.value = Some(v),
                 None => values.push(KeyValue { key, value: Some(v), ..KeyValue::default() }),
             }
