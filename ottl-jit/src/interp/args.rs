@@ -74,6 +74,17 @@ impl CCall {
         Ok(v)
     }
 
+    /// Runs a converter used as a condition, which must give a bool.
+    pub fn condition(&self, rec: &Record<'_>) -> Result<bool, Error> {
+        match self.convert(rec)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(Error(format!(
+                "value returned from Converter in constant expression must be bool but got {}",
+                other.go_type()
+            ))),
+        }
+    }
+
     /// The editor's function.
     pub fn edit_fn(&self) -> fn(&CCall, &mut Record<'_>) -> Result<(), Error> {
         match self.implementation {

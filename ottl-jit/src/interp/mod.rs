@@ -286,13 +286,7 @@ impl CBool {
             CBool::Not(i) => Ok(!i.eval(rec)?),
             CBool::Compare { lhs, op, rhs } => Ok(compare::compare(&lhs.eval(rec)?, &rhs.eval(rec)?, *op)),
             CBool::Const(b) => Ok(*b),
-            CBool::Call(c) => match c.convert(rec)? {
-                Value::Bool(b) => Ok(b),
-                other => Err(Error(format!(
-                    "value returned from Converter in constant expression must be bool but got {}",
-                    other.go_type()
-                ))),
-            },
+            CBool::Call(c) => c.condition(rec),
         }
     }
 }

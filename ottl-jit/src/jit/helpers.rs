@@ -93,6 +93,17 @@ pub(super) unsafe extern "C" fn condition(frame: *mut Frame<'_>, node: *const CB
     }
 }
 
+/// Evaluates a converter used as a condition (the node of a `CBool::Call`).
+pub(super) unsafe extern "C" fn converter_condition(frame: *mut Frame<'_>, call: *const CCall) -> u32 {
+    // SAFETY: as in `condition`: a live frame and a call of the compiled group.
+    let (frame, call) = unsafe { (&mut *frame, &*call) };
+    match frame.guard(|f| call.condition(f.record())) {
+        Some(true) => TRUE,
+        Some(false) => FALSE,
+        None => FAILED,
+    }
+}
+
 /// Runs a statement's editor: 0 on success, 1 on failure (the error is in the frame).
 pub(super) unsafe extern "C" fn edit(frame: *mut Frame<'_>, statement: *const CStatement) -> u32 {
     // SAFETY: as in `condition`: a live frame and a statement of the compiled group.

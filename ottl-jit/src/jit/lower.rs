@@ -324,7 +324,11 @@ impl Lower<'_> {
                     None => self.generic(c, failed),
                 }
             }
-            CBool::Call(_) => self.generic(c, failed),
+            CBool::Call(call) => {
+                let frame = self.frame;
+                let node = self.address(&raw const **call);
+                self.helper_bool(helpers::converter_condition as *const (), &[frame, node], failed)
+            }
         }
     }
 
@@ -399,7 +403,13 @@ impl Lower<'_> {
     fn generic(&mut self, c: &CBool, failed: Block) -> Value {
         let frame = self.frame;
         let node = self.address(c);
-        let r = self.call(helpers::condition as *const (), self.sigs.node, &[frame, node]).expect("returns");
+        self.helper_bool(helpers::condition as *const (), &[frame, node], failed)
+    }
+
+    /// Calls a `(frame, node) -> u32` helper answering [`helpers::FALSE`], [`helpers::TRUE`] or
+    /// [`helpers::FAILED`]: the answer as an `i8`, or a jump to `failed`.
+    fn helper_bool(&mut self, helper: *const (), args: &[Value], failed: Block) -> Value {
+        let r = self.call(helper, self.sigs.node, args).expect("returns");
         let ok = self.b.create_block();
         let is_failed = self.b.ins().icmp_imm_u(IntCC::Equal, r, i64::from(helpers::FAILED));
         self.b.ins().brif(is_failed, failed, &[], ok, &[]);
