@@ -81,27 +81,28 @@ pub(super) const FALSE: u32 = 0;
 pub(super) const TRUE: u32 = 1;
 pub(super) const FAILED: u32 = 2;
 
-/// Evaluates a comparison or a converter used as a condition.
-pub(super) unsafe extern "C" fn condition(frame: *mut Frame<'_>, node: *const CBool) -> u32 {
-    // SAFETY: native code passes the frame it was called with and the address of a node of the
-    // group it was compiled from; both are alive and unaliased for the duration of the call.
-    let (frame, node) = unsafe { (&mut *frame, &*node) };
-    match frame.guard(|f| node.eval(f.record())) {
+/// A condition's answer as a helper returns it; `None` is a failure (the error is in the frame).
+fn verdict(holds: Option<bool>) -> u32 {
+    match holds {
         Some(true) => TRUE,
         Some(false) => FALSE,
         None => FAILED,
     }
 }
 
+/// Evaluates a comparison or a converter used as a condition.
+pub(super) unsafe extern "C" fn condition(frame: *mut Frame<'_>, node: *const CBool) -> u32 {
+    // SAFETY: native code passes the frame it was called with and the address of a node of the
+    // group it was compiled from; both are alive and unaliased for the duration of the call.
+    let (frame, node) = unsafe { (&mut *frame, &*node) };
+    verdict(frame.guard(|f| node.eval(f.record())))
+}
+
 /// Evaluates a converter used as a condition (the node of a `CBool::Call`).
 pub(super) unsafe extern "C" fn converter_condition(frame: *mut Frame<'_>, call: *const CCall) -> u32 {
     // SAFETY: as in `condition`: a live frame and a call of the compiled group.
     let (frame, call) = unsafe { (&mut *frame, &*call) };
-    match frame.guard(|f| call.condition(f.record())) {
-        Some(true) => TRUE,
-        Some(false) => FALSE,
-        None => FAILED,
-    }
+    verdict(frame.guard(|f| call.condition(f.record())))
 }
 
 /// Runs a statement's editor: 0 on success, 1 on failure (the error is in the frame).
