@@ -266,22 +266,8 @@ pub fn compiles(case: &Case) -> bool {
 /// Cases that do not compile on the interpreter are skipped (`Ok`), as the checker is allowed
 /// to refuse what the generator writes.
 pub fn check(case: &Case) -> Result<(), String> {
-    let run = |backend: Backend| -> Option<String> {
-        let group =
-            exec::compile_group(ContextId::Log, &case.statements, &case.conditions, case.error_mode, backend);
-        let group = match group {
-            Ok(g) => g,
-            Err(_) if backend == Backend::Interp => return None,
-            Err(e) => return Some(format!("compile error: {e}")),
-        };
-        let mut payload = Payload::from_json(&case.input).expect("generated input is OTLP/JSON");
-        let program = Program { context: ContextId::Log, groups: vec![group] };
-        let mut warnings = Vec::new();
-        let mut warn = |e: &crate::interp::StatementError| warnings.push(e.to_string());
-        let result = program.run(&mut payload, &mut Hooks { warn: Some(&mut warn), ..Hooks::default() });
-        let error = result.err().map(|e| e.to_string()).unwrap_or_default();
-        Some(format!("error: {error}\nwarnings: {warnings:?}\n{}", payload.to_json()))
-    };
+    let run =
+        |backend: Backend| outcome(backend, &case.statements, &case.conditions, case.error_mode, &case.input);
     let Some(expected) = run(Backend::Interp) else { return Ok(()) };
     for backend in Backend::ALL.into_iter().filter(|b| *b != Backend::Interp) {
         let got = run(backend).unwrap_or_default();
@@ -300,6 +286,31 @@ pub fn check(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
+/// What one backend leaves after running log statements on an OTLP/JSON request: the error,
+/// the warnings and the request, as text to compare. `None` when the interpreter does not
+/// compile them; another backend's compile error is an outcome (it must compile what the
+/// interpreter compiles).
+fn outcome(
+    backend: Backend,
+    statements: &[String],
+    conditions: &[String],
+    error_mode: ErrorMode,
+    input: &str,
+) -> Option<String> {
+    let group = match exec::compile_group(ContextId::Log, statements, conditions, error_mode, backend) {
+        Ok(group) => group,
+        Err(_) if backend == Backend::Interp => return None,
+        Err(e) => return Some(format!("compile error: {e}")),
+    };
+    let mut payload = Payload::from_json(input).expect("the input is OTLP/JSON");
+    let program = Program { context: ContextId::Log, groups: vec![group] };
+    let mut warnings = Vec::new();
+    let mut warn = |e: &crate::interp::StatementError| warnings.push(e.to_string());
+    let result = program.run(&mut payload, &mut Hooks { warn: Some(&mut warn), ..Hooks::default() });
+    let error = result.err().map(|e| e.to_string()).unwrap_or_default();
+    Some(format!("error: {error}\nwarnings: {warnings:?}\n{}", payload.to_json()))
+}
+
 /// A realistic log record for `run_any_statements`: nested body, a string past ASCII, the
 /// smallest int, bytes, a map holding an empty value.
 const ANY_RECORD: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"host","value":{"stringValue":"h"}}]},
@@ -316,21 +327,7 @@ const ANY_RECORD: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"
 /// (`testdata/fuzz-regressions/exec/`).
 pub fn run_any_statements(text: &str) {
     let statements: Vec<String> = text.lines().map(str::to_string).collect();
-    let run = |backend: Backend| -> Option<String> {
-        let group = exec::compile_group(ContextId::Log, &statements, &[], ErrorMode::Ignore, backend);
-        let group = match group {
-            Ok(group) => group,
-            Err(_) if backend == Backend::Interp => return None,
-            Err(e) => return Some(format!("compile error: {e}")),
-        };
-        let mut payload = Payload::from_json(ANY_RECORD).ok()?;
-        let program = Program { context: ContextId::Log, groups: vec![group] };
-        let mut warnings = Vec::new();
-        let mut warn = |e: &crate::interp::StatementError| warnings.push(e.to_string());
-        let error = program.run(&mut payload, &mut Hooks { warn: Some(&mut warn), ..Hooks::default() });
-        let error = error.err().map(|e| e.to_string());
-        Some(format!("error: {error:?}\nwarnings: {warnings:?}\n{}", payload.to_json()))
-    };
+    let run = |backend: Backend| outcome(backend, &statements, &[], ErrorMode::Ignore, ANY_RECORD);
     let Some(expected) = run(Backend::Interp) else { return };
     if text.contains("Now") || text.contains("UUID") {
         return;

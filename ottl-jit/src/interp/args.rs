@@ -53,6 +53,21 @@ pub enum CArg {
     Grok(Arc<crate::funcs::extract_grok_patterns::Compiled>),
 }
 
+impl CArg {
+    /// The argument's value when it is a literal, known when the statement compiles.
+    pub fn literal(&self) -> Option<Value<'_>> {
+        Some(match self {
+            CArg::Value(CExpr::Lit(v)) => v.reborrow(),
+            CArg::Str(s) => Value::Str(Cow::Borrowed(s)),
+            CArg::Int(n) => Value::Int(*n),
+            CArg::Float(f) => Value::Float(*f),
+            CArg::Bool(b) => Value::Bool(*b),
+            CArg::Bytes(b) => Value::Bytes(Cow::Borrowed(b)),
+            _ => return None,
+        })
+    }
+}
+
 fn expected(what: &str, got: &Value<'_>) -> Error {
     Error(format!("expected {what} but got {}", got.go_type()))
 }
@@ -108,12 +123,7 @@ impl CCall {
         match self.arg(i) {
             CArg::Value(e) => e.eval(rec),
             CArg::Path(p) => p.get(rec),
-            CArg::Str(s) => Ok(Value::Str(Cow::Borrowed(s))),
-            CArg::Int(n) => Ok(Value::Int(*n)),
-            CArg::Float(f) => Ok(Value::Float(*f)),
-            CArg::Bool(b) => Ok(Value::Bool(*b)),
-            CArg::Bytes(b) => Ok(Value::Bytes(Cow::Borrowed(b))),
-            _ => Ok(Value::Nil),
+            other => Ok(other.literal().unwrap_or(Value::Nil)),
         }
     }
 

@@ -11,7 +11,7 @@ use opentelemetry_proto::tonic::common::v1::AnyValue;
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::trace::v1::Span;
 
-use crate::interp::{CArg, CBool, CCall, CExpr, CKey, CPath, CStatement, Error, Outcome, StatementError};
+use crate::interp::{CArg, CBool, CCall, CKey, CPath, CStatement, Error, Outcome, StatementError};
 use crate::record::{Field, Item, Record};
 use crate::value::{Value, key_eq};
 
@@ -409,14 +409,7 @@ impl DirectEdit {
         let path = call.path(0)?;
         match call.sig.name {
             "set" => {
-                let value = match call.arg(1) {
-                    CArg::Value(CExpr::Lit(v)) => v.clone(),
-                    CArg::Str(s) => Value::Str(std::borrow::Cow::Owned(s.to_string())),
-                    CArg::Int(n) => Value::Int(*n),
-                    CArg::Float(f) => Value::Float(*f),
-                    CArg::Bool(b) => Value::Bool(*b),
-                    _ => return None,
-                };
+                let value = call.arg(1).literal()?.into_owned();
                 if matches!(value, Value::Nil) {
                     return None;
                 }
