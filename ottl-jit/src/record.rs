@@ -579,6 +579,25 @@ impl Record<'_> {
         Ok(())
     }
 
+    /// The pairs of one of the record's own maps ([`Field::is_record_map`]), read without
+    /// building a value; an absent resource or scope reads as an empty map, as [`Record::get`]
+    /// does. `None` for any other field, or a record without that map.
+    pub fn map(&self, field: Field) -> Option<&[KeyValue]> {
+        match field {
+            Field::Cache => Some(&self.cache),
+            Field::ResourceAttributes => Some(self.resource.as_ref().map_or(EMPTY_MAP, |r| &r.attributes)),
+            Field::ScopeAttributes => Some(self.scope.as_ref().map_or(EMPTY_MAP, |s| &s.attributes)),
+            Field::LogAttributes => self.log().map(|l| l.attributes.as_slice()),
+            Field::SpanAttributes => self.span().map(|s| s.attributes.as_slice()),
+            Field::EventAttributes => self.event().map(|(e, _)| e.attributes.as_slice()),
+            Field::DpAttributes => match &self.item {
+                Item::DataPoint { metric, index } => metrics::attributes(metric, *index),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The map at a map field, for editors that change it in place (`delete_key`, `keep_keys`).
     pub fn map_mut(&mut self, field: Field) -> Option<&mut Vec<KeyValue>> {
         match field {

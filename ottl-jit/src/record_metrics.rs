@@ -126,6 +126,16 @@ pub fn metric_set(m: &mut Metric, field: Field, v: &Value<'_>) {
     }
 }
 
+/// A data point's attributes.
+pub fn attributes(m: &Metric, i: usize) -> Option<&[opentelemetry_proto::tonic::common::v1::KeyValue]> {
+    Some(match dp(m, i)? {
+        Dp::Number(d) => &d.attributes,
+        Dp::Histogram(d) => &d.attributes,
+        Dp::Exponential(d) => &d.attributes,
+        Dp::Summary(d) => &d.attributes,
+    })
+}
+
 /// The attributes of a data point.
 pub fn attributes_mut(
     m: &mut Metric,

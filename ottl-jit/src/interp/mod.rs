@@ -264,10 +264,13 @@ impl CPath {
     /// Reads the path: missing map keys are nil.
     pub fn get<'a>(&'a self, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
         // The common shape, `attributes["k"]`: one literal key into a map of the record.
-        if let [CKey::Str(k)] = self.keys.as_slice()
-            && let Value::Map(Cow::Borrowed(m)) = rec.get(self.field)
-        {
-            return Ok(crate::value::map_get(m, k).map_or(Value::Nil, Value::from_any));
+        if let [CKey::Str(k)] = self.keys.as_slice() {
+            if let Some(m) = rec.map(self.field) {
+                return Ok(crate::value::map_get(m, k).map_or(Value::Nil, Value::from_any));
+            }
+            if let Value::Map(Cow::Borrowed(m)) = rec.get(self.field) {
+                return Ok(crate::value::map_get(m, k).map_or(Value::Nil, Value::from_any));
+            }
         }
         let mut v = rec.get(self.field);
         for k in &self.keys {

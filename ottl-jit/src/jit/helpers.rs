@@ -7,7 +7,7 @@ use std::ffi::c_void;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use opentelemetry_proto::tonic::common::v1::AnyValue;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value};
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::trace::v1::Span;
 
@@ -217,6 +217,12 @@ pub(super) unsafe extern "C" fn read_scalar(
     // size of `Scalar`, all valid for the call.
     let (frame, path, out) = unsafe { (&mut *frame, &*path, &mut *out) };
     let rec: &Record<'_> = frame.record();
+    // The common shape, `attributes["k"]`: the map's value is read in place, no value built.
+    if let [CKey::Str(k)] = path.keys.as_slice()
+        && let Some(m) = rec.map(path.field)
+    {
+        return crate::value::map_get(m, k).map_or(TAG_NIL, |any| scalar_any(any, out));
+    }
     match catch_unwind(AssertUnwindSafe(|| path.get(rec).map(|v| scalar(&v, out)))) {
         Ok(Ok(tag)) => tag,
         Ok(Err(e)) => {
@@ -252,6 +258,32 @@ fn scalar(v: &Value<'_>, out: &mut Scalar) -> u32 {
             TAG_STR
         }
         _ => TAG_OTHER,
+    }
+}
+
+/// [`scalar`] of a map's value, read in place: what `scalar(&Value::from_any(any), out)` gives.
+fn scalar_any(any: &AnyValue, out: &mut Scalar) -> u32 {
+    match &any.value {
+        Some(any_value::Value::IntValue(i)) => {
+            out.bits = *i;
+            TAG_INT
+        }
+        Some(any_value::Value::DoubleValue(f)) => {
+            out.bits = i64::from_ne_bytes(f.to_bits().to_ne_bytes());
+            TAG_FLOAT
+        }
+        Some(any_value::Value::BoolValue(b)) => {
+            out.bits = i64::from(*b);
+            TAG_BOOL
+        }
+        Some(any_value::Value::StringValue(s)) => {
+            out.ptr = s.as_ptr();
+            out.len = s.len();
+            TAG_STR
+        }
+        // `Value::from_any` reads a string-table reference as nil.
+        None | Some(any_value::Value::StringValueStrindex(_)) => TAG_NIL,
+        Some(_) => TAG_OTHER,
     }
 }
 
