@@ -330,21 +330,48 @@ pub fn float_like(v: &Value<'_>) -> Result<Option<f64>, Error> {
     })
 }
 
-/// Lowercase hex (Go's `hex.EncodeToString`), two table lookups per byte written into a buffer
-/// of the final size (pushing `char`s one by one costs a capacity check and a UTF-8 encoding
-/// each).
+/// Lowercase hex (Go's `hex.EncodeToString`): one table lookup per byte, its two digits copied
+/// into a buffer of the final size (pushing `char`s one by one costs a capacity check and a
+/// UTF-8 encoding each).
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = vec![0; bytes.len() * 2];
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 0x0f)];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
     }
     // Every byte is an ASCII hex digit, so this never fails.
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The two lowercase hex digits of every byte.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [DIGITS[b >> 4], DIGITS[b & 0x0f]];
+        b += 1;
+    }
+    table
+};
+
 /// An empty `pcommon.Value`.
 pub fn empty() -> AnyValue {
     AnyValue { value: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    /// Every byte is written as Go's `%02x` writes it, in order.
+    #[test]
+    fn hex_writes_every_byte_as_two_lowercase_digits() {
+        let all: Vec<u8> = (0..=255).collect();
+        let expected = all.iter().fold(String::new(), |mut s, b| {
+            write!(s, "{b:02x}").expect("writing to a String");
+            s
+        });
+        assert_eq!(super::hex(&all), expected);
+        assert_eq!(super::hex(&[]), "");
+    }
 }
