@@ -20,6 +20,14 @@ fn check_fixtures() {
     assert!(!paths.is_empty());
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("readable");
+        // The snapshots are a default build's: one given go-grok's patterns knows `%{IP}`.
+        if text.contains("%{") && ottl_types::grok::library().is_ok_and(|l| l.is_some()) {
+            eprintln!(
+                "skipping {}: its grok diagnostics are a build's without go-grok's patterns",
+                path.display()
+            );
+            continue;
+        }
         let diagnostics = if path.extension().is_some_and(|e| e == "yaml") {
             check_yaml(&text)
         } else {

@@ -7,12 +7,16 @@
 //! Dots in IDs (`%{INT:http.status}`) are legal here though no regex engine allows them in a
 //! group name, so each generated group gets an internal name and [`Grok::field`] maps it back.
 //!
-//! Only the definitions a statement supplies (`patternDefinitions`) are known: this build
-//! bundles no default pattern library (go-grok's `IP`, `WORD`, `URI`, ...), and a reference to
-//! an unknown name is an error that says so.
+//! A name is looked up in the definitions the statement supplies (`patternDefinitions`), then
+//! in go-grok's own pattern set (`IP`, `WORD`, `URI`, ...) when the build embedded go-grok's
+//! source ([`library`]); a reference to a name neither has is an error that says so.
+
+mod library;
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
+
+pub use library::{GoGrokSource, Library, library};
 
 /// How many rounds of expansion go-grok allows before it stops (a guard against cycles).
 const MAX_ROUNDS: usize = 1000;
@@ -70,11 +74,21 @@ impl fmt::Display for GrokError {
                 )
             }
             GrokError::ColonInName(name) => write!(f, "pattern ID {name:?} should not contain ':'"),
-            GrokError::Unknown(name) => write!(
-                f,
-                "pattern definition {name:?} unknown: parsing failed (this build bundles no default \
-                 grok patterns: define {name} in patternDefinitions as \"{name}=<regex>\")"
-            ),
+            GrokError::Unknown(name) => {
+                write!(f, "pattern definition {name:?} unknown: parsing failed")?;
+                match library() {
+                    Ok(Some(_)) => Ok(()),
+                    Ok(None) => write!(
+                        f,
+                        " (this build bundles no default grok patterns: build with OTTL_GROK_SOURCE \
+                         naming go-grok's source, or define {name} in patternDefinitions as \
+                         \"{name}=<regex>\")"
+                    ),
+                    Err(why) => {
+                        write!(f, " (go-grok's patterns embedded at build time cannot be read: {why})")
+                    }
+                }
+            }
         }
     }
 }
@@ -110,7 +124,12 @@ pub fn expand(pattern: &str, named_captures_only: bool, defs: &Definitions) -> R
         let mut out = String::with_capacity(rest.len());
         let mut next = Some(first);
         while let Some(r) = next {
-            let known = defs.0.get(r.syntax).ok_or_else(|| GrokError::Unknown(r.syntax.to_string()))?;
+            let known = defs
+                .0
+                .get(r.syntax)
+                .map(String::as_str)
+                .or_else(|| library().ok().flatten().and_then(|l| l.get(r.syntax)))
+                .ok_or_else(|| GrokError::Unknown(r.syntax.to_string()))?;
             let target = r.id.map_or_else(|| r.syntax.to_string(), |id| id.replace('.', DOT_SEP));
             if let Some(hint) = r.hint {
                 grok.hints.insert(target.clone(), hint.to_string());
@@ -237,8 +256,8 @@ mod tests {
         );
         assert_eq!(definitions(&["PAT:TERN=x"]).unwrap_err(), GrokError::ColonInName("PAT:TERN".into()));
         assert_eq!(
-            expand("%{IP}", false, &Definitions::default()).unwrap_err(),
-            GrokError::Unknown("IP".into())
+            expand("%{NO_SUCH_PATTERN}", false, &Definitions::default()).unwrap_err(),
+            GrokError::Unknown("NO_SUCH_PATTERN".into())
         );
     }
 
