@@ -5,7 +5,8 @@ use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::profiles::v1development::ExportProfilesServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
+use opentelemetry_proto::tonic::common::v1::{InstrumentationScope, KeyValue};
+use opentelemetry_proto::tonic::metrics::v1::Metric;
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use ottl_types::check::{Component, Env};
 use ottl_types::context::ContextId;
@@ -464,22 +465,35 @@ where
     }
 }
 
-/// A record of an item with its resource and scope, and an empty cache.
-pub(crate) fn record<'r>(
-    resource: &'r mut Option<Resource>,
-    resource_schema_url: &'r mut String,
-    scope: &'r mut Option<InstrumentationScope>,
-    scope_schema_url: &'r mut String,
-    item: Item<'r>,
-) -> Record<'r> {
-    Record {
-        resource,
-        resource_schema_url,
-        scope,
-        scope_schema_url,
-        item,
-        cache: Vec::new(),
-        appended: Vec::new(),
+/// What the records of one walk share: the buffer of the per-record `cache` map (emptied for
+/// each record, so it is allocated once per walk rather than once per record) and the metrics
+/// statements append to the scope (`copy_metric`, ...), which the metric walk moves there.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    cache: Vec<KeyValue>,
+    appended: Vec<Metric>,
+}
+
+impl Scratch {
+    /// A record of an item with its resource and scope, and an empty cache.
+    pub(crate) fn record<'r>(
+        &'r mut self,
+        resource: &'r mut Option<Resource>,
+        resource_schema_url: &'r mut String,
+        scope: &'r mut Option<InstrumentationScope>,
+        scope_schema_url: &'r mut String,
+        item: Item<'r>,
+    ) -> Record<'r> {
+        self.cache.clear();
+        Record {
+            resource,
+            resource_schema_url,
+            scope,
+            scope_schema_url,
+            item,
+            cache: &mut self.cache,
+            appended: &mut self.appended,
+        }
     }
 }
 
@@ -487,21 +501,22 @@ fn visit_logs<F>(ctx: ContextId, req: &mut ExportLogsServiceRequest, f: &mut F) 
 where
     F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
 {
+    let mut scratch = Scratch::default();
     for rl in &mut req.resource_logs {
         let (resource, rurl) = (&mut rl.resource, &mut rl.schema_url);
         if ctx == ContextId::Resource {
             let (mut scope, mut surl) = (None, String::new());
-            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            f(&mut scratch.record(resource, rurl, &mut scope, &mut surl, Item::None))?;
             continue;
         }
         for sl in &mut rl.scope_logs {
             let (scope, surl) = (&mut sl.scope, &mut sl.schema_url);
             if ctx == ContextId::Scope {
-                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                f(&mut scratch.record(resource, rurl, scope, surl, Item::None))?;
                 continue;
             }
             for lr in &mut sl.log_records {
-                f(&mut record(resource, rurl, scope, surl, Item::Log(lr)))?;
+                f(&mut scratch.record(resource, rurl, scope, surl, Item::Log(lr)))?;
             }
         }
     }
@@ -516,26 +531,27 @@ fn visit_traces<F>(
 where
     F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
 {
+    let mut scratch = Scratch::default();
     for rs in &mut req.resource_spans {
         let (resource, rurl) = (&mut rs.resource, &mut rs.schema_url);
         if ctx == ContextId::Resource {
             let (mut scope, mut surl) = (None, String::new());
-            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            f(&mut scratch.record(resource, rurl, &mut scope, &mut surl, Item::None))?;
             continue;
         }
         for ss in &mut rs.scope_spans {
             let (scope, surl) = (&mut ss.scope, &mut ss.schema_url);
             if ctx == ContextId::Scope {
-                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                f(&mut scratch.record(resource, rurl, scope, surl, Item::None))?;
                 continue;
             }
             for span in &mut ss.spans {
                 if ctx == ContextId::SpanEvent {
                     for index in 0..span.events.len() {
-                        f(&mut record(resource, rurl, scope, surl, Item::SpanEvent { span, index }))?;
+                        f(&mut scratch.record(resource, rurl, scope, surl, Item::SpanEvent { span, index }))?;
                     }
                 } else {
-                    f(&mut record(resource, rurl, scope, surl, Item::Span(span)))?;
+                    f(&mut scratch.record(resource, rurl, scope, surl, Item::Span(span)))?;
                 }
             }
         }
@@ -551,38 +567,38 @@ fn visit_metrics<F>(
 where
     F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
 {
+    let mut scratch = Scratch::default();
     for rm in &mut req.resource_metrics {
         let (resource, rurl) = (&mut rm.resource, &mut rm.schema_url);
         if ctx == ContextId::Resource {
             let (mut scope, mut surl) = (None, String::new());
-            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            f(&mut scratch.record(resource, rurl, &mut scope, &mut surl, Item::None))?;
             continue;
         }
         for sm in &mut rm.scope_metrics {
             let (scope, surl) = (&mut sm.scope, &mut sm.schema_url);
             if ctx == ContextId::Scope {
-                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                f(&mut scratch.record(resource, rurl, scope, surl, Item::None))?;
                 continue;
             }
             // Indexed, because statements may append metrics that this loop then visits too.
             let mut i = 0;
             while i < sm.metrics.len() {
-                let mut appended = Vec::new();
                 let metric = &mut sm.metrics[i];
                 if ctx == ContextId::DataPoint {
                     for index in 0..crate::record_metrics::data_point_count(metric) {
-                        let mut rec = record(resource, rurl, scope, surl, Item::DataPoint { metric, index });
-                        let done = f(&mut rec);
-                        appended.append(&mut rec.appended);
-                        done?;
+                        f(&mut scratch.record(
+                            resource,
+                            rurl,
+                            scope,
+                            surl,
+                            Item::DataPoint { metric, index },
+                        ))?;
                     }
                 } else {
-                    let mut rec = record(resource, rurl, scope, surl, Item::Metric(metric));
-                    let done = f(&mut rec);
-                    appended.append(&mut rec.appended);
-                    done?;
+                    f(&mut scratch.record(resource, rurl, scope, surl, Item::Metric(metric)))?;
                 }
-                sm.metrics.extend(appended);
+                sm.metrics.append(&mut scratch.appended);
                 i += 1;
             }
         }
@@ -598,21 +614,22 @@ fn visit_profiles<F>(
 where
     F: FnMut(&mut Record<'_>) -> Result<(), StatementError> + ?Sized,
 {
+    let mut scratch = Scratch::default();
     for rp in &mut req.resource_profiles {
         let (resource, rurl) = (&mut rp.resource, &mut rp.schema_url);
         if ctx == ContextId::Resource {
             let (mut scope, mut surl) = (None, String::new());
-            f(&mut record(resource, rurl, &mut scope, &mut surl, Item::None))?;
+            f(&mut scratch.record(resource, rurl, &mut scope, &mut surl, Item::None))?;
             continue;
         }
         for sp in &mut rp.scope_profiles {
             let (scope, surl) = (&mut sp.scope, &mut sp.schema_url);
             if ctx == ContextId::Scope {
-                f(&mut record(resource, rurl, scope, surl, Item::None))?;
+                f(&mut scratch.record(resource, rurl, scope, surl, Item::None))?;
                 continue;
             }
             for profile in &mut sp.profiles {
-                f(&mut record(resource, rurl, scope, surl, Item::Profile(profile)))?;
+                f(&mut scratch.record(resource, rurl, scope, surl, Item::Profile(profile)))?;
             }
         }
     }

@@ -29,12 +29,13 @@ pub struct Record<'r> {
     pub scope: &'r mut Option<InstrumentationScope>,
     pub scope_schema_url: &'r mut String,
     pub item: Item<'r>,
-    /// The per-record `cache` map.
-    pub cache: Vec<KeyValue>,
+    /// The per-record `cache` map (empty when the record's statements start; its buffer is the
+    /// walk's, reused from record to record).
+    pub cache: &'r mut Vec<KeyValue>,
     /// Metrics a statement added to this record's scope (`copy_metric`, `extract_sum_metric`):
     /// appended to the scope's metric list once the record is done, so later iterations visit
     /// them, as upstream's loop over a growing slice does.
-    pub appended: Vec<Metric>,
+    pub appended: &'r mut Vec<Metric>,
 }
 
 /// The telemetry item itself (none for the resource and scope contexts).
@@ -443,7 +444,7 @@ impl Record<'_> {
             "resource": to_value(&*self.resource).unwrap_or(J::Null),
             "scope": to_value(&*self.scope).unwrap_or(J::Null),
             "item": item,
-            "cache": to_value(&self.cache).unwrap_or(J::Null),
+            "cache": to_value(&*self.cache).unwrap_or(J::Null),
         })
     }
 
@@ -453,7 +454,7 @@ impl Record<'_> {
         let resource = self.resource.as_ref();
         let scope = self.scope.as_ref();
         match field {
-            Field::Cache => Value::Map(Cow::Borrowed(&self.cache)),
+            Field::Cache => Value::Map(Cow::Borrowed(self.cache.as_slice())),
             Field::ResourceAttributes => {
                 Value::Map(Cow::Borrowed(resource.map_or(EMPTY_MAP, |r| r.attributes.as_slice())))
             }
@@ -517,7 +518,7 @@ impl Record<'_> {
         match field {
             Field::Cache => {
                 if let Some(m) = as_map(v) {
-                    self.cache = m;
+                    *self.cache = m;
                 }
             }
             Field::ResourceAttributes => {
@@ -584,7 +585,7 @@ impl Record<'_> {
     /// does. `None` for any other field, or a record without that map.
     pub fn map(&self, field: Field) -> Option<&[KeyValue]> {
         match field {
-            Field::Cache => Some(&self.cache),
+            Field::Cache => Some(self.cache.as_slice()),
             Field::ResourceAttributes => Some(self.resource.as_ref().map_or(EMPTY_MAP, |r| &r.attributes)),
             Field::ScopeAttributes => Some(self.scope.as_ref().map_or(EMPTY_MAP, |s| &s.attributes)),
             Field::LogAttributes => self.log().map(|l| l.attributes.as_slice()),
@@ -601,7 +602,7 @@ impl Record<'_> {
     /// The map at a map field, for editors that change it in place (`delete_key`, `keep_keys`).
     pub fn map_mut(&mut self, field: Field) -> Option<&mut Vec<KeyValue>> {
         match field {
-            Field::Cache => return Some(&mut self.cache),
+            Field::Cache => return Some(&mut *self.cache),
             Field::ResourceAttributes => return Some(&mut self.resource.get_or_insert_default().attributes),
             Field::ScopeAttributes => return Some(&mut self.scope.get_or_insert_default().attributes),
             _ => {}

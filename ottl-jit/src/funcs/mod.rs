@@ -235,17 +235,9 @@ pub(crate) fn apply_function(
         args: vec![CArg::Value(CExpr::Lit(Value::Str(input.to_string().into())))],
         keys: Vec::new(),
     };
-    let mut cache = Vec::new();
     let (mut r, mut rs, mut s, mut ss) = (None, String::new(), None, String::new());
-    let rec = Record {
-        resource: &mut r,
-        resource_schema_url: &mut rs,
-        scope: &mut s,
-        scope_schema_url: &mut ss,
-        item: crate::record::Item::None,
-        cache: std::mem::take(&mut cache),
-        appended: Vec::new(),
-    };
+    let mut scratch = crate::exec::Scratch::default();
+    let rec = scratch.record(&mut r, &mut rs, &mut s, &mut ss, crate::record::Item::None);
     match convert(&call, &rec)? {
         Value::Str(s) => Ok(s.into_owned()),
         other => Err(Error(format!("replacement value is not a string: {}", other.go_type()))),

@@ -571,7 +571,7 @@ pub(super) unsafe extern "C" fn item(frame: *mut Frame<'_>, base: u32) -> *const
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::record;
+    use crate::exec::Scratch;
 
     /// Which statements run as a [`DirectEdit`]: `set` of a literal other than nil into a path
     /// without keys or one literal key of a record map, `delete_key` of a literal key from a
@@ -644,6 +644,7 @@ mod tests {
             ..Span::default()
         };
         let (mut resource, mut scope, mut url, mut scope_url) = (None, None, String::new(), String::new());
+        let mut scratch = Scratch::default();
         let log_ptr = std::ptr::from_ref(&log).cast::<u8>();
         let span_ptr = std::ptr::from_ref(&span).cast::<u8>();
         let fields = [
@@ -664,14 +665,24 @@ mod tests {
             let (native, expected) = match n.base {
                 Base::Log => {
                     let native = load(log_ptr, n);
-                    let rec =
-                        record(&mut resource, &mut url, &mut scope, &mut scope_url, Item::Log(&mut log));
+                    let rec = scratch.record(
+                        &mut resource,
+                        &mut url,
+                        &mut scope,
+                        &mut scope_url,
+                        Item::Log(&mut log),
+                    );
                     (native, rec.get(field).into_owned())
                 }
                 Base::Span => {
                     let native = load(span_ptr, n);
-                    let rec =
-                        record(&mut resource, &mut url, &mut scope, &mut scope_url, Item::Span(&mut span));
+                    let rec = scratch.record(
+                        &mut resource,
+                        &mut url,
+                        &mut scope,
+                        &mut scope_url,
+                        Item::Span(&mut span),
+                    );
                     (native, rec.get(field).into_owned())
                 }
             };
