@@ -10,7 +10,7 @@ mod keys;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use opentelemetry_proto::tonic::common::v1::KeyValue;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 use ottl_types::functions::Signature;
 use ottl_types::hir;
 use ottl_types::syntax::ast::{CompareOp, MathOp};
@@ -261,16 +261,24 @@ pub fn upsert(m: &mut Vec<KeyValue>, key: &str, v: &Value<'_>) {
 }
 
 impl CPath {
+    /// `m["k"]` of one of the record's own maps (`attributes["k"]`, the common shape) read in
+    /// place, no value built: `Some(None)` for a missing key; `None` for any other path.
+    pub fn record_map_value<'a>(&self, rec: &'a Record<'_>) -> Option<Option<&'a AnyValue>> {
+        let [CKey::Str(k)] = self.keys.as_slice() else { return None };
+        rec.map(self.field).map(|m| crate::value::map_get(m, k))
+    }
+
     /// Reads the path: missing map keys are nil.
     pub fn get<'a>(&'a self, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
         // The common shape, `attributes["k"]`: one literal key into a map of the record.
-        if let [CKey::Str(k)] = self.keys.as_slice() {
-            if let Some(m) = rec.map(self.field) {
-                return Ok(crate::value::map_get(m, k).map_or(Value::Nil, Value::from_any));
-            }
-            if let Value::Map(Cow::Borrowed(m)) = rec.get(self.field) {
-                return Ok(crate::value::map_get(m, k).map_or(Value::Nil, Value::from_any));
-            }
+        if let Some(found) = self.record_map_value(rec) {
+            return Ok(found.map_or(Value::Nil, Value::from_any));
+        }
+        // Another field whose value is a map (a kvlist `body`): the same lookup.
+        if let [CKey::Str(k)] = self.keys.as_slice()
+            && let Value::Map(Cow::Borrowed(m)) = rec.get(self.field)
+        {
+            return Ok(crate::value::map_get(m, k).map_or(Value::Nil, Value::from_any));
         }
         let mut v = rec.get(self.field);
         for k in &self.keys {
