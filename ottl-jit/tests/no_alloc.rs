@@ -121,3 +121,52 @@ fn groups_that_only_read_do_not_allocate_on_any_backend() {
         assert_eq!(allocations, 0, "{}: a group that only reads allocated", backend.name());
     }
 }
+
+/// Editors whose pattern (compiled once) matches nothing change nothing and allocate nothing:
+/// a pattern argument is borrowed from the compiled call for each record, never copied (a
+/// copied `regex::Regex` builds a new search cache on its first use).
+#[test]
+fn pattern_editors_that_change_nothing_do_not_allocate() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+
+    let statements = [
+        r#"delete_matching_keys(attributes, "^grpc\\.")"#,
+        r#"keep_matching_keys(attributes, "^[a-z]")"#,
+        r#"replace_all_matches(attributes, "*/v2/*", "x")"#,
+        r#"replace_match(attributes["path"], "/v1/*", "x")"#,
+        r#"replace_pattern(attributes["path"], "^/v1/", "x")"#,
+    ]
+    .map(String::from);
+    for (backend, statement) in Backend::ALL.into_iter().flat_map(|b| statements.iter().map(move |s| (b, s)))
+    {
+        let group = compile_group(
+            ContextId::Log,
+            std::slice::from_ref(statement),
+            &[],
+            ErrorMode::Propagate,
+            backend,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", backend.name()));
+        let mut payload = Payload::from_json(RECORD).expect("the record is OTLP/JSON");
+        let before = payload.to_json();
+        let mut allocations = usize::MAX;
+        let _ = visit(&mut payload, ContextId::Log, &mut |rec| {
+            let mut trace = |_: &CStatement, _: Outcome<'_>, _: &Record<'_>| {};
+            let mut warn = |_: &StatementError| {};
+            group.execute(rec, &mut trace, &mut warn, false)?;
+            ALLOCATIONS.store(0, Ordering::Relaxed);
+            COUNTING.store(true, Ordering::Relaxed);
+            let result = group.execute(rec, &mut trace, &mut warn, false);
+            COUNTING.store(false, Ordering::Relaxed);
+            allocations = ALLOCATIONS.load(Ordering::Relaxed);
+            result
+        });
+        assert_eq!(
+            payload.to_json(),
+            before,
+            "{}: {statement}: nothing matched, nothing changed",
+            backend.name()
+        );
+        assert_eq!(allocations, 0, "{}: {statement} changed nothing but allocated", backend.name());
+    }
+}

@@ -53,7 +53,7 @@ pub enum Arg {
     StrList(Vec<Arc<str>>),
     FloatList(Vec<f64>),
     /// A regular-expression parameter, compiled once.
-    Regex(Arc<regex::Regex>),
+    Regex(Arc<crate::pattern::Pattern>),
     /// An XPath (the XML functions), parsed once.
     XPath(Arc<crate::xpath::Expr>),
     /// A `FunctionGetter`: the converter named.
@@ -212,7 +212,7 @@ impl Lower {
             (ParamType::String, ValueKind::String(s))
                 if functions::is_regex_param(sig.name, &check::snake(param)) =>
             {
-                Arg::Regex(Arc::new(crate::goregex::compile(s).ok()?))
+                Arg::Regex(Arc::new(crate::pattern::Pattern::new(crate::goregex::compile(s).ok()?)))
             }
             (ParamType::String, ValueKind::String(s))
                 if functions::is_xpath_param(sig.name, &check::snake(param))

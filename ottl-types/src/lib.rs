@@ -19,6 +19,7 @@ pub mod infer;
 pub mod kind;
 pub mod locale;
 pub mod paths;
+pub mod pattern;
 pub mod source;
 pub mod suggest;
 pub mod xpath;

@@ -11,7 +11,7 @@ use crate::interp::{CCall, Error};
 use crate::record::Record;
 
 pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
-    let Some(re) = call.regex(2).cloned() else { return Ok(()) };
+    let Some(re) = call.regex(2) else { return Ok(()) };
     let replacement = call.string(3, rec)?.into_owned();
     let format = if call.is_given(5) { Some(call.string(5, rec)?.into_owned()) } else { None };
     let by_key = call.lit_str(1) == "key";
@@ -21,7 +21,7 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
     if by_key {
         let keys = m
             .iter()
-            .map(|kv| Ok(changed(replace(&re, &kv.key, &replacement, call, format.as_deref())?)))
+            .map(|kv| Ok(changed(replace(re, &kv.key, &replacement, call, format.as_deref())?)))
             .collect::<Result<Vec<_>, Error>>()?;
         let mut renamed: Vec<KeyValue> = Vec::with_capacity(m.len());
         for (kv, new_key) in m.drain(..).zip(keys) {
@@ -38,7 +38,7 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
         .iter()
         .map(|kv| match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
             Some(any_value::Value::StringValue(s)) => {
-                Ok(changed(replace(&re, s, &replacement, call, format.as_deref())?))
+                Ok(changed(replace(re, s, &replacement, call, format.as_deref())?))
             }
             _ => Ok(None),
         })

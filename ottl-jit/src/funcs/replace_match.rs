@@ -18,14 +18,25 @@ pub fn run(call: &CCall, rec: &mut Record<'_>) -> Result<(), Error> {
         }
         replacement(call, 2, rec)?
     };
-    set_path(path, rec, &Value::Str(Cow::Owned(replacement)))
+    set_path(path, rec, &Value::Str(replacement))
 }
 
-/// The replacement argument, passed through the optional function and format.
-pub(super) fn replacement(call: &CCall, index: usize, rec: &Record<'_>) -> Result<String, Error> {
+/// The replacement argument, passed through the optional function and format: borrowed from
+/// the call when it is a literal used as it is, so that a replacement nothing needs costs
+/// nothing.
+pub(super) fn replacement<'c>(
+    call: &'c CCall,
+    index: usize,
+    rec: &Record<'_>,
+) -> Result<Cow<'c, str>, Error> {
+    let Some((sig, f)) = call.function(index + 1) else {
+        if let Some(Value::Str(literal)) = call.arg(index).literal() {
+            return Ok(literal);
+        }
+        return Ok(Cow::Owned(call.string(index, rec)?.into_owned()));
+    };
     let replacement = call.string(index, rec)?;
-    let Some((sig, f)) = call.function(index + 1) else { return Ok(replacement.into_owned()) };
     let value = super::apply_function(*f, sig, &replacement)?;
     let format = if call.is_given(index + 2) { Some(call.string(index + 2, rec)?) } else { None };
-    Ok(super::format_replacement(format.as_deref(), &value))
+    Ok(Cow::Owned(super::format_replacement(format.as_deref(), &value)))
 }

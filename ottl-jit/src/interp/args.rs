@@ -35,7 +35,7 @@ pub enum CArg {
     Bytes(Arc<[u8]>),
     StrList(Vec<Arc<str>>),
     FloatList(Vec<f64>),
-    Regex(Arc<regex::Regex>),
+    Regex(Arc<ottl_types::pattern::Pattern>),
     /// A strptime layout (`Time`, `FormatTime`), compiled once.
     Layout(Arc<crate::strptime::Layout>),
     Function((&'static Signature, Implementation)),
@@ -164,7 +164,7 @@ impl CCall {
         }
     }
 
-    pub fn regex(&self, i: usize) -> Option<&regex::Regex> {
+    pub fn regex(&self, i: usize) -> Option<&ottl_types::pattern::Pattern> {
         match self.arg(i) {
             CArg::Regex(r) => Some(r),
             _ => None,

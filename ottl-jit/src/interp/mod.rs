@@ -153,7 +153,7 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
     {
         let re = ottl_types::glob::compile(glob)
             .ok_or_else(|| Unsupported(format!("invalid glob pattern {glob:?} for {}", c.sig.name)))?;
-        args[1] = CArg::Regex(Arc::new(re));
+        args[1] = CArg::Regex(Arc::new(ottl_types::pattern::Pattern::new(re)));
     }
     if c.sig.name == "Format"
         && let Some(CArg::Str(format)) = args.first()
