@@ -18,22 +18,27 @@ pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error>
     if sort {
         entries.sort_by(|a, b| a.key.cmp(&b.key));
     }
-    let out: Vec<String> = entries
-        .into_iter()
-        .map(|kv| {
-            let v = kv.value.as_ref().map_or(Cow::Borrowed(""), any_as_string);
-            format!(
-                "{}{delimiter}{}",
-                quote(&kv.key, delimiter, pair_delimiter),
-                quote(&v, delimiter, pair_delimiter)
-            )
-        })
-        .collect();
-    Ok(Value::Str(Cow::Owned(out.join(pair_delimiter))))
+    let mut out = String::new();
+    for (i, kv) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(pair_delimiter);
+        }
+        push_quoted(&mut out, &kv.key, delimiter, pair_delimiter);
+        out.push_str(delimiter);
+        let v = kv.value.as_ref().map_or(Cow::Borrowed(""), any_as_string);
+        push_quoted(&mut out, &v, delimiter, pair_delimiter);
+    }
+    Ok(Value::Str(Cow::Owned(out)))
 }
 
-/// `escapeAndQuoteKV`.
-fn quote(s: &str, delimiter: &str, pair_delimiter: &str) -> String {
-    let s = s.replace('"', "\\\"");
-    if s.contains(delimiter) || s.contains(pair_delimiter) { format!("\"{s}\"") } else { s }
+/// `escapeAndQuoteKV`, written onto `out`.
+fn push_quoted(out: &mut String, s: &str, delimiter: &str, pair_delimiter: &str) {
+    let s = if s.contains('"') { Cow::Owned(s.replace('"', "\\\"")) } else { Cow::Borrowed(s) };
+    if s.contains(delimiter) || s.contains(pair_delimiter) {
+        out.push('"');
+        out.push_str(&s);
+        out.push('"');
+    } else {
+        out.push_str(&s);
+    }
 }

@@ -7,8 +7,13 @@
 //! to a non-empty string wins. Replacements use `$n` templates (uap-go's defaults are `$1` for
 //! the family and `$2`.. for the version parts) expanded as Go's `Regexp.ExpandString` does.
 //! The regexes are compiled once per process, the first time a statement uses `UserAgent`.
+//!
+//! A miss runs hundreds of regexes (tens of microseconds), so, like uap-go (which keeps the last
+//! 1024 user agents and OSes it parsed), the results are kept: per thread, see [`Cache`].
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
@@ -26,8 +31,7 @@ mod data {
 pub fn run<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
     let original = call.string(0, rec)?;
     let parser = parser().map_err(|e| Error(e.to_string()))?;
-    let ua = parser.user_agent(&original);
-    let os = parser.os(&original);
+    let Agent { ua, os } = CACHE.with_borrow_mut(|cache| cache.get(parser, &original));
     let mut out = Vec::with_capacity(5);
     let mut put = |k: &str, v: String| {
         out.push(KeyValue {
@@ -78,6 +82,7 @@ struct Rule<const N: usize> {
 }
 
 /// What a rule set yields: a family and up to `N` version parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed<const N: usize> {
     pub family: String,
     pub versions: [String; N],
@@ -196,6 +201,53 @@ fn first_match<const N: usize>(rules: &[Rule<N>], line: &str) -> Parsed<N> {
     parsed
 }
 
+/// What one User-Agent line parses to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Agent {
+    ua: Parsed<3>,
+    os: Parsed<4>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// The lines parsed last on this thread and what they parsed to, in two generations of at most
+/// [`Cache::GENERATION`] lines: a hit in the older one moves to the newer, and when the newer is
+/// full it becomes the older (the oldest lines are dropped). So the lines in use stay, at most
+/// twice `GENERATION` are kept, and no lock is taken. A line longer than [`Cache::LONGEST`]
+/// bytes is parsed every time, so the cache stays small whatever the input.
+#[derive(Debug, Default)]
+struct Cache {
+    newer: HashMap<Box<str>, Agent>,
+    older: HashMap<Box<str>, Agent>,
+}
+
+impl Cache {
+    const GENERATION: usize = 512;
+    const LONGEST: usize = 1024;
+
+    fn get(&mut self, parser: &Parser, line: &str) -> Agent {
+        if let Some(agent) = self.newer.get(line) {
+            return agent.clone();
+        }
+        let agent = if let Some((_, agent)) = self.older.remove_entry(line) {
+            agent
+        } else {
+            let agent = Agent { ua: parser.user_agent(line), os: parser.os(line) };
+            if line.len() > Self::LONGEST {
+                return agent;
+            }
+            agent
+        };
+        if self.newer.len() >= Self::GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(line.into(), agent.clone());
+        agent
+    }
+}
+
 /// uap-go's `ToVersionString`: the non-empty parts joined by dots, the first without one.
 fn version_string(parts: &[String]) -> String {
     let mut out = String::new();
@@ -209,4 +261,32 @@ fn version_string(parts: &[String]) -> String {
         out.push_str(p);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines past the cache's capacity, looked up again in and out of order, get what a fresh
+    /// parse gets; the cache never holds more than two generations, nor an overlong line.
+    #[test]
+    fn the_cache_answers_as_the_parser_does() {
+        let Ok(parser) = parser() else {
+            eprintln!("skipped: this build has no uap-core regexes");
+            return;
+        };
+        let line = |i: usize| format!("Mozilla/5.0 (X11; Linux x86_64) Firefox/{i}.0");
+        let mut cache = Cache::default();
+        let lines = 3 * Cache::GENERATION;
+        for i in (0..lines).chain((0..lines).rev()).chain([7, 7, lines - 1, 0]) {
+            let line = line(i);
+            let fresh = Agent { ua: parser.user_agent(&line), os: parser.os(&line) };
+            assert_eq!(fresh.ua.versions[0], i.to_string(), "the line is parsed");
+            assert_eq!(cache.get(parser, &line), fresh, "{line}");
+            assert!(cache.newer.len() + cache.older.len() <= 2 * Cache::GENERATION);
+        }
+        let long = format!("{} Chrome/1.2.3", "x".repeat(Cache::LONGEST));
+        assert_eq!(cache.get(parser, &long).ua.family, "Chrome");
+        assert!(!cache.newer.contains_key(long.as_str()), "an overlong line is not kept");
+    }
 }
