@@ -249,13 +249,7 @@ impl Field {
             (ContextId::Profile, ["original_payload_format"]) => Field::ProfileOriginalPayloadFormat,
             (ContextId::Profile, ["original_payload"]) => Field::ProfileOriginalPayload,
             (ContextId::Profile, ["attribute_indices"]) => Field::ProfileAttributeIndices,
-            (ctx, _) => {
-                return Err(format!(
-                    "the interpreter does not execute the path `{}` of the {} context yet",
-                    names.join("."),
-                    ctx.name()
-                ));
-            }
+            (ctx, names) => return Err(not_executed(ctx, names)),
         };
         Ok(field)
     }
@@ -402,6 +396,80 @@ fn u32_of(i: i64) -> u32 {
     )]
     let v = i as u32;
     v
+}
+
+/// Why the interpreter cannot compile the path of these field names.
+fn not_executed(ctx: ContextId, names: &[&str]) -> String {
+    let path = names.join(".");
+    let name = ctx.name();
+    if PdataList::named(ctx, names).is_some() {
+        format!(
+            "the path `{path}` of the {name} context is a pdata list, which the interpreter runs only as the \
+             argument of `Len` or `IsList`"
+        )
+    } else {
+        format!("the interpreter does not execute the path `{path}` of the {name} context yet")
+    }
+}
+
+/// A pdata list a path names (`events`, `data_points`, ...): upstream hands it out as its own
+/// pdata type (`ptrace.SpanEventSlice`, ...), which no OTTL value converts to or from, so what a
+/// statement can do with one is count it (`Len`) or ask whether it is a list (`IsList`). The
+/// interpreter compiles such a path only as the argument of those two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PdataList {
+    SpanEvents,
+    SpanLinks,
+    DataPoints,
+    Exemplars,
+    QuantileValues,
+}
+
+impl PdataList {
+    /// The list a path names, if it names one (without keys: indexing a pdata list is not
+    /// something upstream does either).
+    pub fn compile(p: &PathRef) -> Option<PdataList> {
+        if p.cache || !p.keys.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = p.fields.iter().map(|f| f.name).collect();
+        Self::named(p.context, &names)
+    }
+
+    /// The list the path of these field names in this context is.
+    fn named(context: ContextId, names: &[&str]) -> Option<PdataList> {
+        Some(match (context, names) {
+            (ContextId::Span, ["events"]) => PdataList::SpanEvents,
+            (ContextId::Span, ["links"]) => PdataList::SpanLinks,
+            (ContextId::Metric, ["data_points"]) => PdataList::DataPoints,
+            (ContextId::DataPoint, ["exemplars"]) => PdataList::Exemplars,
+            (ContextId::DataPoint, ["quantile_values"]) => PdataList::QuantileValues,
+            _ => return None,
+        })
+    }
+
+    /// The list's length; `None` where upstream's getter reads nil (a metric without data, a
+    /// summary point's exemplars, another point's quantile values).
+    pub fn len(self, rec: &Record<'_>) -> Option<usize> {
+        let (metric, index) = match &rec.item {
+            Item::Span(s) | Item::SpanEvent { span: s, .. } => {
+                return match self {
+                    PdataList::SpanEvents => Some(s.events.len()),
+                    PdataList::SpanLinks => Some(s.links.len()),
+                    _ => None,
+                };
+            }
+            Item::Metric(m) => (&**m, None),
+            Item::DataPoint { metric, index } => (&**metric, Some(*index)),
+            _ => return None,
+        };
+        match (self, index) {
+            (PdataList::DataPoints, _) => metric.data.is_some().then(|| metrics::data_point_count(metric)),
+            (PdataList::Exemplars, Some(i)) => metrics::exemplar_count(metric, i),
+            (PdataList::QuantileValues, Some(i)) => metrics::quantile_count(metric, i),
+            _ => None,
+        }
+    }
 }
 
 impl Record<'_> {

@@ -59,6 +59,26 @@ pub fn data_point_count(metric: &Metric) -> usize {
     }
 }
 
+/// How many exemplars the metric's data point `i` has; `None` for a summary point, which has
+/// none to count (upstream's `exemplars` reads nil there).
+pub fn exemplar_count(metric: &Metric, i: usize) -> Option<usize> {
+    match dp(metric, i)? {
+        Dp::Number(p) => Some(p.exemplars.len()),
+        Dp::Histogram(p) => Some(p.exemplars.len()),
+        Dp::Exponential(p) => Some(p.exemplars.len()),
+        Dp::Summary(_) => None,
+    }
+}
+
+/// How many quantile values the metric's data point `i` has; `None` unless it is a summary
+/// point.
+pub fn quantile_count(metric: &Metric, i: usize) -> Option<usize> {
+    match dp(metric, i)? {
+        Dp::Summary(p) => Some(p.quantile_values.len()),
+        _ => None,
+    }
+}
+
 fn time(nanos: u64) -> Value<'static> {
     Value::Time(Time::from_unix_nanos(nanos.cast_signed()))
 }

@@ -1,7 +1,7 @@
 //! `IsBool`, `IsDouble`, `IsInt`, `IsString`, `IsMap`, `IsList`: whether the value has the kind
 //! (a typed getter's type error is `false`, not an error).
 
-use crate::interp::{CCall, Error};
+use crate::interp::{CArg, CCall, Error};
 use crate::record::Record;
 use crate::value::Value;
 
@@ -30,5 +30,9 @@ pub fn is_map<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Err
 }
 
 pub fn is_list<'a>(call: &'a CCall, rec: &'a Record<'_>) -> Result<Value<'a>, Error> {
+    // A pdata list is one, where the record has it (upstream's getter reads nil where not).
+    if let CArg::PdataList(list) = call.arg(0) {
+        return Ok(Value::Bool(list.len(rec).is_some()));
+    }
     check(call, rec, |v| matches!(v, Value::Slice(_) | Value::List(_)))
 }

@@ -51,6 +51,8 @@ pub enum CArg {
     XPath(Arc<ottl_types::xpath::Expr>),
     /// A grok pattern (`ExtractGrokPatterns`), expanded and compiled once.
     Grok(Arc<crate::funcs::extract_grok_patterns::Compiled>),
+    /// A pdata list path (`events`, `data_points`, ...), the argument of `Len` or `IsList`.
+    PdataList(crate::record::PdataList),
 }
 
 impl CArg {

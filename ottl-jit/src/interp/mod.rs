@@ -146,6 +146,16 @@ fn call(c: &hir::Call) -> Result<CCall, Unsupported> {
     let implementation = funcs::lookup(c.sig.name).ok_or_else(|| {
         Unsupported(format!("the interpreter does not implement the function `{}` yet", c.sig.name))
     })?;
+    // A pdata list (`events`, `data_points`, ...) can be counted or asked whether it is a list;
+    // nothing else in OTTL takes one.
+    if matches!(c.sig.name, "Len" | "IsList")
+        && let [hir::Arg::Value(hir::Expr { node: hir::Node::Path(p), .. }) | hir::Arg::Path(p)] =
+            c.args.as_slice()
+        && let Some(list) = crate::record::PdataList::compile(p)
+    {
+        let keys = c.keys.iter().map(key).collect::<Result<_, _>>()?;
+        return Ok(CCall { sig: c.sig, implementation, args: vec![CArg::PdataList(list)], keys });
+    }
     let mut args: Vec<CArg> = c.args.iter().map(arg).collect::<Result<_, _>>()?;
     // Glob patterns compile once, here, like regular expressions do in lowering.
     if matches!(c.sig.name, "replace_match" | "replace_all_matches")
