@@ -583,7 +583,7 @@ fn finish(value: &str, f: &Fields) -> Result<Time, String> {
 /// Formats a time with a compiled layout, in the time's own zone.
 pub fn format(layout: &Layout, t: Time) -> String {
     let p = crate::time::parts(t);
-    let mut out = String::new();
+    let mut out = String::with_capacity(32);
     for piece in &layout.pieces {
         let d = match piece {
             Piece::Literal(text) => {
@@ -592,6 +592,20 @@ pub fn format(layout: &Layout, t: Time) -> String {
             }
             Piece::Directive(d) => *d,
         };
+        // The common numeric fields are written in place (the others build a piece first).
+        let padded = match d {
+            'Y' if (0..10_000).contains(&p.year) => Some((p.year.unsigned_abs(), 4)),
+            'm' => Some((u64::from(p.month), 2)),
+            'd' => Some((u64::from(p.day), 2)),
+            'H' => Some((p.hour.unsigned_abs(), 2)),
+            'M' => Some((p.minute.unsigned_abs(), 2)),
+            'S' => Some((p.second.unsigned_abs(), 2)),
+            _ => None,
+        };
+        if let Some((n, width)) = padded {
+            push_padded(&mut out, n, width);
+            continue;
+        }
         let month = usize::try_from(p.month).unwrap_or(1).clamp(1, 12) - 1;
         let weekday = usize::try_from(p.weekday).unwrap_or(0) % 7;
         let h12 = if p.hour % 12 == 0 { 12 } else { p.hour % 12 };
@@ -668,6 +682,23 @@ pub fn format(layout: &Layout, t: Time) -> String {
     out
 }
 
+/// `n` in decimal, zero-padded to `width` digits (`{n:0width$}` without a formatter).
+fn push_padded(out: &mut String, n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = at.min(digits.len() - width.min(digits.len()));
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
+}
+
 fn is_leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
@@ -713,6 +744,17 @@ mod tests {
         }
         for d in ('a'..='z').chain('A'..='Z').filter(|d| !ottl_types::check::TIME_DIRECTIVES.contains(*d)) {
             assert!(compile(&format!("%{d}")).is_err(), "%{d} is not in upstream's table");
+        }
+    }
+
+    #[test]
+    fn padded_numbers_are_rusts_zero_padding() {
+        for n in [0, 1, 9, 10, 59, 99, 100, 999, 1000, 2024, 9999, 10_000, 123_456, u64::MAX] {
+            for width in [2, 4] {
+                let mut out = String::from("x");
+                super::push_padded(&mut out, n, width);
+                assert_eq!(out, format!("x{n:0width$}"), "{n} to {width}");
+            }
         }
     }
 
