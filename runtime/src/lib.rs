@@ -13,6 +13,7 @@ pub mod exporter;
 pub mod filter;
 pub mod flatten;
 pub mod gates;
+mod grpc_export;
 pub mod loadgen;
 pub mod pipeline;
 pub mod profiling;

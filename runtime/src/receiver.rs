@@ -10,31 +10,15 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{LogsService, LogsServiceServer};
-use opentelemetry_proto::tonic::collector::logs::v1::{ExportLogsServiceRequest, ExportLogsServiceResponse};
-use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
-    MetricsService, MetricsServiceServer,
-};
-use opentelemetry_proto::tonic::collector::metrics::v1::{
-    ExportMetricsServiceRequest, ExportMetricsServiceResponse,
-};
-use opentelemetry_proto::tonic::collector::profiles::v1development::profiles_service_server::{
-    ProfilesService, ProfilesServiceServer,
-};
-use opentelemetry_proto::tonic::collector::profiles::v1development::{
-    ExportProfilesServiceRequest, ExportProfilesServiceResponse,
-};
-use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
-    TraceService, TraceServiceServer,
-};
-use opentelemetry_proto::tonic::collector::trace::v1::{
-    ExportTraceServiceRequest, ExportTraceServiceResponse,
-};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::profiles::v1development::ExportProfilesServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use ottl_jit::exec::Payload;
 use prost::Message as _;
-use tonic::codec::CompressionEncoding;
 
 use crate::config::ServerSettings;
+use crate::grpc_export::{self, ExportService};
 use crate::pipeline::{Inlet, Refusal, RequestMetadata, consume};
 use crate::signal::{self, Signal};
 use crate::telemetry::{Counter, Registry};
@@ -148,11 +132,7 @@ fn grpc_status(r: &Refusal) -> tonic::Status {
 struct Grpc(Arc<Consumers>);
 
 impl Grpc {
-    async fn export<T>(
-        &self,
-        request: tonic::Request<T>,
-        wrap: fn(T) -> Payload,
-    ) -> Result<(), tonic::Status> {
+    async fn export(&self, request: tonic::Request<Payload>) -> Result<(), tonic::Status> {
         let auth = request.metadata().get("authorization").map(tonic::metadata::MetadataValue::as_bytes);
         if !self.0.authorized(auth) {
             return Err(tonic::Status::unauthenticated("missing or invalid bearer token"));
@@ -169,7 +149,7 @@ impl Grpc {
             });
             Arc::new(RequestMetadata::new(entries.collect()))
         });
-        let payload = wrap(request.into_inner());
+        let payload = request.into_inner();
         if !self.0.has(signal::signal_of(&payload)) {
             return Err(tonic::Status::unimplemented(format!(
                 "receiver {} is in no {} pipeline",
@@ -181,47 +161,14 @@ impl Grpc {
     }
 }
 
-#[tonic::async_trait]
-impl LogsService for Grpc {
-    async fn export(
-        &self,
-        request: tonic::Request<ExportLogsServiceRequest>,
-    ) -> Result<tonic::Response<ExportLogsServiceResponse>, tonic::Status> {
-        Grpc::export(self, request, Payload::Logs).await?;
-        Ok(tonic::Response::new(ExportLogsServiceResponse::default()))
+impl grpc_export::Handler for Grpc {
+    fn export(&self, request: tonic::Request<Payload>) -> tonic::codegen::BoxFuture<(), tonic::Status> {
+        let grpc = self.clone();
+        Box::pin(async move { Grpc::export(&grpc, request).await })
     }
-}
 
-#[tonic::async_trait]
-impl TraceService for Grpc {
-    async fn export(
-        &self,
-        request: tonic::Request<ExportTraceServiceRequest>,
-    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        Grpc::export(self, request, Payload::Traces).await?;
-        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
-    }
-}
-
-#[tonic::async_trait]
-impl MetricsService for Grpc {
-    async fn export(
-        &self,
-        request: tonic::Request<ExportMetricsServiceRequest>,
-    ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
-        Grpc::export(self, request, Payload::Metrics).await?;
-        Ok(tonic::Response::new(ExportMetricsServiceResponse::default()))
-    }
-}
-
-#[tonic::async_trait]
-impl ProfilesService for Grpc {
-    async fn export(
-        &self,
-        request: tonic::Request<ExportProfilesServiceRequest>,
-    ) -> Result<tonic::Response<ExportProfilesServiceResponse>, tonic::Status> {
-        Grpc::export(self, request, Payload::Profiles).await?;
-        Ok(tonic::Response::new(ExportProfilesServiceResponse::default()))
+    fn malformed(&self) {
+        self.0.malformed(Transport::Grpc);
     }
 }
 
@@ -235,12 +182,8 @@ pub async fn serve_grpc(
     let g = Grpc(consumers);
     let limit = settings.max_decompressed_size;
     macro_rules! service {
-        ($server:ident) => {
-            $server::new(g.clone())
-                .accept_compressed(CompressionEncoding::Gzip)
-                .accept_compressed(CompressionEncoding::Zstd)
-                .send_compressed(CompressionEncoding::Gzip)
-                .max_decoding_message_size(limit)
+        ($request:ty) => {
+            ExportService::<$request, Grpc>::new(g.clone(), limit)
         };
     }
     let incoming = tokio_stream_listener(listener);
@@ -250,10 +193,10 @@ pub async fn serve_grpc(
             server.tls_config(crate::tls::grpc_server(tls)).map_err(|e| format!("gRPC server TLS: {e}"))?;
     }
     server
-        .add_service(service!(LogsServiceServer))
-        .add_service(service!(TraceServiceServer))
-        .add_service(service!(MetricsServiceServer))
-        .add_service(service!(ProfilesServiceServer))
+        .add_service(service!(ExportLogsServiceRequest))
+        .add_service(service!(ExportTraceServiceRequest))
+        .add_service(service!(ExportMetricsServiceRequest))
+        .add_service(service!(ExportProfilesServiceRequest))
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await
         .map_err(|e| format!("gRPC server: {e}"))

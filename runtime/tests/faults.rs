@@ -184,6 +184,95 @@ async fn grpc_refusals_reach_the_client_and_the_receiver_keeps_serving() {
     );
 }
 
+/// A gRPC client codec that sends its bytes as they are, so a test can send what no protobuf
+/// encoder would.
+#[derive(Clone, Copy, Debug)]
+struct Raw;
+
+impl tonic::codec::Codec for Raw {
+    type Encode = Vec<u8>;
+    type Decode = Vec<u8>;
+    type Encoder = Raw;
+    type Decoder = Raw;
+
+    fn encoder(&mut self) -> Raw {
+        Raw
+    }
+
+    fn decoder(&mut self) -> Raw {
+        Raw
+    }
+}
+
+impl tonic::codec::Encoder for Raw {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn encode(&mut self, item: Vec<u8>, dst: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), tonic::Status> {
+        bytes::BufMut::put_slice(dst, &item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for Raw {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn decode(&mut self, src: &mut tonic::codec::DecodeBuf<'_>) -> Result<Option<Vec<u8>>, tonic::Status> {
+        let n = bytes::Buf::remaining(src);
+        Ok(Some(bytes::Buf::copy_to_bytes(src, n).to_vec()))
+    }
+}
+
+/// Sends `body` as the request of the gRPC method at `path`.
+async fn raw_grpc(endpoint: &str, path: &'static str, body: Vec<u8>) -> Result<Vec<u8>, tonic::Status> {
+    let channel = tonic::transport::Endpoint::from_shared(endpoint.to_string())
+        .expect("an endpoint")
+        .connect()
+        .await
+        .expect("connects");
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready().await.expect("ready");
+    let mut request = tonic::Request::new(body);
+    request.metadata_mut().insert("authorization", "Bearer s3cret".parse().expect("ascii"));
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
+    grpc.unary(request, path, Raw).await.map(tonic::Response::into_inner)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_requests_that_are_not_otlp_are_refused_counted_and_the_receiver_keeps_serving() {
+    let out = out_dir("malformed-grpc");
+    let rt =
+        runtime::start(&config("limits.yaml", &[("OUT", &out.display().to_string())])).await.expect("starts");
+    let grpc = format!("http://{}", rt.address("otlp", "grpc").expect("grpc"));
+    let logs = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+
+    let e = raw_grpc(&grpc, logs, vec![0xff, 0xff, 0x01]).await.expect_err("not protobuf");
+    assert_eq!(e.code(), tonic::Code::Internal, "{e:?}");
+    assert!(!e.message().is_empty(), "the decoder says why");
+    let e = raw_grpc(&grpc, "/opentelemetry.proto.collector.logs.v1.LogsService/Nope", Vec::new())
+        .await
+        .expect_err("no such method");
+    assert_eq!(e.code(), tonic::Code::Unimplemented, "{e:?}");
+
+    // A well-formed request on the same path is accepted, and its response decodes.
+    let good = raw_grpc(&grpc, logs, synthetic_logs(2, 0).encode_to_vec()).await.expect("accepted");
+    assert!(
+        opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse::decode(&good[..]).is_ok(),
+        "an export response"
+    );
+
+    let metrics = format!("http://{}/metrics", rt.metrics_address.expect("metrics served"));
+    let scraped = reqwest::get(metrics).await.expect("scraped").text().await.expect("text");
+    let malformed = scraped
+        .lines()
+        .find(|l| l.starts_with("otelcol_receiver_malformed_requests{") && l.contains("transport=\"grpc\""))
+        .and_then(|l| l.rsplit(' ').next()?.parse::<u64>().ok());
+    assert_eq!(malformed, Some(1), "one malformed gRPC request counted: {scraped}");
+    rt.shutdown(Duration::from_secs(10)).await.expect("stops");
+    assert_eq!(file_items(&out.join("limits.jsonl"), "logs").len(), 2, "only the good request was written");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_the_memory_limit_data_is_refused_with_503() {
     let rt = runtime::start(&config("memory_limited.yaml", &[])).await.expect("starts");
