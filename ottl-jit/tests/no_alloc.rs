@@ -6,7 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use ottl_jit::exec::{Backend, Payload, compile_group, visit};
+use ottl_jit::exec::{Backend, Compiled, Payload, compile_group, visit};
 use ottl_jit::interp::{self, CBool, CStatement, ErrorMode, Outcome, StatementError};
 use ottl_jit::record::Record;
 use ottl_types::check::{Component, Env};
@@ -93,6 +93,24 @@ fn read_only_conditions_do_not_allocate() {
     assert_eq!(allocations, 0, "evaluating read-only conditions allocated");
 }
 
+/// Runs the group twice on the payload's record (the first run warms the regex engine's
+/// per-thread cache) and counts the second run's allocations.
+fn allocations_of_second_run(group: &Compiled, payload: &mut Payload) -> usize {
+    let mut allocations = usize::MAX;
+    let _ = visit(payload, ContextId::Log, &mut |rec| {
+        let mut trace = |_: &CStatement, _: Outcome<'_>, _: &Record<'_>| {};
+        let mut warn = |_: &StatementError| {};
+        group.execute(rec, &mut trace, &mut warn, false)?;
+        ALLOCATIONS.store(0, Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
+        let result = group.execute(rec, &mut trace, &mut warn, false);
+        COUNTING.store(false, Ordering::Relaxed);
+        allocations = ALLOCATIONS.load(Ordering::Relaxed);
+        result
+    });
+    allocations
+}
+
 /// A group whose statements only test conditions (each `where not (...)` of a condition that
 /// holds, so no editor runs) allocates nothing per record on any backend.
 #[test]
@@ -105,19 +123,7 @@ fn groups_that_only_read_do_not_allocate_on_any_backend() {
         let group = compile_group(ContextId::Log, &statements, &[], ErrorMode::Propagate, backend)
             .unwrap_or_else(|e| panic!("{}: {e}", backend.name()));
         let mut payload = Payload::from_json(RECORD).expect("the record is OTLP/JSON");
-        let mut allocations = usize::MAX;
-        let _ = visit(&mut payload, ContextId::Log, &mut |rec| {
-            let mut trace = |_: &CStatement, _: Outcome<'_>, _: &Record<'_>| {};
-            let mut warn = |_: &StatementError| {};
-            // Warm up (the regex engine's per-thread cache), then count one run.
-            group.execute(rec, &mut trace, &mut warn, false)?;
-            ALLOCATIONS.store(0, Ordering::Relaxed);
-            COUNTING.store(true, Ordering::Relaxed);
-            let result = group.execute(rec, &mut trace, &mut warn, false);
-            COUNTING.store(false, Ordering::Relaxed);
-            allocations = ALLOCATIONS.load(Ordering::Relaxed);
-            result
-        });
+        let allocations = allocations_of_second_run(&group, &mut payload);
         assert_eq!(allocations, 0, "{}: a group that only reads allocated", backend.name());
     }
 }
@@ -149,18 +155,7 @@ fn pattern_editors_that_change_nothing_do_not_allocate() {
         .unwrap_or_else(|e| panic!("{}: {e}", backend.name()));
         let mut payload = Payload::from_json(RECORD).expect("the record is OTLP/JSON");
         let before = payload.to_json();
-        let mut allocations = usize::MAX;
-        let _ = visit(&mut payload, ContextId::Log, &mut |rec| {
-            let mut trace = |_: &CStatement, _: Outcome<'_>, _: &Record<'_>| {};
-            let mut warn = |_: &StatementError| {};
-            group.execute(rec, &mut trace, &mut warn, false)?;
-            ALLOCATIONS.store(0, Ordering::Relaxed);
-            COUNTING.store(true, Ordering::Relaxed);
-            let result = group.execute(rec, &mut trace, &mut warn, false);
-            COUNTING.store(false, Ordering::Relaxed);
-            allocations = ALLOCATIONS.load(Ordering::Relaxed);
-            result
-        });
+        let allocations = allocations_of_second_run(&group, &mut payload);
         assert_eq!(
             payload.to_json(),
             before,

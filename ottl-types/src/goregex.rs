@@ -357,8 +357,24 @@ pub fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// `testdata/conformance/go_regexp.jsonl`: the inputs, and a case per pattern (`p`, and
+    /// Go's matches `m` on each input or, for a pattern Go refused, `err`).
+    pub(crate) fn conformance_table() -> (Vec<String>, impl Iterator<Item = serde_json::Value>) {
+        let table =
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/go_regexp.jsonl"));
+        let mut lines = table.lines();
+        let head: serde_json::Value = serde_json::from_str(lines.next().expect("a header")).expect("JSON");
+        let inputs = head["inputs"]
+            .as_array()
+            .expect("inputs")
+            .iter()
+            .map(|v| v.as_str().expect("a string").to_string())
+            .collect();
+        (inputs, lines.map(|line| serde_json::from_str(line).expect("JSON")))
+    }
 
     fn is_match(pattern: &str, text: &str) -> bool {
         compile(pattern).expect("compiles").is_match(text)
@@ -485,20 +501,10 @@ mod tests {
     /// compiled it, and finds the same matches and groups on every input.
     #[test]
     fn agrees_with_go_regexp() {
-        let table =
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/go_regexp.jsonl"));
-        let mut lines = table.lines();
-        let head: serde_json::Value = serde_json::from_str(lines.next().expect("a header")).expect("JSON");
-        let inputs: Vec<&str> = head["inputs"]
-            .as_array()
-            .expect("inputs")
-            .iter()
-            .map(|v| v.as_str().expect("a string"))
-            .collect();
+        let (inputs, lines) = conformance_table();
         let offset = |n: usize| i64::try_from(n).unwrap_or(-2);
         let (mut cases, mut failures) = (0, Vec::new());
-        for line in lines {
-            let case: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        for case in lines {
             let pattern = case["p"].as_str().expect("a pattern");
             cases += 1;
             let failure = match (compile(pattern), case.get("m")) {

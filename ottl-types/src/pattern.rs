@@ -161,19 +161,9 @@ mod tests {
     /// pattern is), finds a match on exactly the inputs where Go's `regexp` did.
     #[test]
     fn agrees_with_go_regexp() {
-        let table =
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/conformance/go_regexp.jsonl"));
-        let mut lines = table.lines();
-        let head: serde_json::Value = serde_json::from_str(lines.next().expect("a header")).expect("JSON");
-        let inputs: Vec<&str> = head["inputs"]
-            .as_array()
-            .expect("inputs")
-            .iter()
-            .map(|v| v.as_str().expect("a string"))
-            .collect();
+        let (inputs, cases) = crate::goregex::tests::conformance_table();
         let (mut checked, mut failures) = (0, Vec::new());
-        for line in lines {
-            let case: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        for case in cases {
             let (Some(want), Ok(re)) =
                 (case.get("m"), crate::goregex::compile(case["p"].as_str().expect("p")))
             else {

@@ -281,9 +281,10 @@ fn grpc_error(status: &tonic::Status) -> ExportError {
 }
 
 /// A gRPC codec for bytes already encoded: a payload is encoded once per export, however
-/// often it is retried, and never copied as a message.
+/// often it is retried, and never copied as a message. (Tests also send bytes no encoder would
+/// with it.)
 #[derive(Clone, Copy, Debug, Default)]
-struct Encoded;
+pub struct Encoded;
 
 impl tonic::codec::Codec for Encoded {
     type Encode = bytes::Bytes;

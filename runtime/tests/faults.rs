@@ -184,48 +184,9 @@ async fn grpc_refusals_reach_the_client_and_the_receiver_keeps_serving() {
     );
 }
 
-/// A gRPC client codec that sends its bytes as they are, so a test can send what no protobuf
-/// encoder would.
-#[derive(Clone, Copy, Debug)]
-struct Raw;
-
-impl tonic::codec::Codec for Raw {
-    type Encode = Vec<u8>;
-    type Decode = Vec<u8>;
-    type Encoder = Raw;
-    type Decoder = Raw;
-
-    fn encoder(&mut self) -> Raw {
-        Raw
-    }
-
-    fn decoder(&mut self) -> Raw {
-        Raw
-    }
-}
-
-impl tonic::codec::Encoder for Raw {
-    type Item = Vec<u8>;
-    type Error = tonic::Status;
-
-    fn encode(&mut self, item: Vec<u8>, dst: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), tonic::Status> {
-        bytes::BufMut::put_slice(dst, &item);
-        Ok(())
-    }
-}
-
-impl tonic::codec::Decoder for Raw {
-    type Item = Vec<u8>;
-    type Error = tonic::Status;
-
-    fn decode(&mut self, src: &mut tonic::codec::DecodeBuf<'_>) -> Result<Option<Vec<u8>>, tonic::Status> {
-        let n = bytes::Buf::remaining(src);
-        Ok(Some(bytes::Buf::copy_to_bytes(src, n).to_vec()))
-    }
-}
-
-/// Sends `body` as the request of the gRPC method at `path`.
-async fn raw_grpc(endpoint: &str, path: &'static str, body: Vec<u8>) -> Result<Vec<u8>, tonic::Status> {
+/// Sends `body` as it is (the exporter's codec for bytes already encoded) as the request of the
+/// gRPC method at `path`.
+async fn raw_grpc(endpoint: &str, path: &'static str, body: Vec<u8>) -> Result<bytes::Bytes, tonic::Status> {
     let channel = tonic::transport::Endpoint::from_shared(endpoint.to_string())
         .expect("an endpoint")
         .connect()
@@ -233,10 +194,10 @@ async fn raw_grpc(endpoint: &str, path: &'static str, body: Vec<u8>) -> Result<V
         .expect("connects");
     let mut grpc = tonic::client::Grpc::new(channel);
     grpc.ready().await.expect("ready");
-    let mut request = tonic::Request::new(body);
+    let mut request = tonic::Request::new(bytes::Bytes::from(body));
     request.metadata_mut().insert("authorization", "Bearer s3cret".parse().expect("ascii"));
     let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
-    grpc.unary(request, path, Raw).await.map(tonic::Response::into_inner)
+    grpc.unary(request, path, runtime::exporter::Encoded).await.map(tonic::Response::into_inner)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
