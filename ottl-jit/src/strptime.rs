@@ -610,21 +610,17 @@ pub fn format(layout: &Layout, t: Time) -> String {
         let weekday = usize::try_from(p.weekday).unwrap_or(0) % 7;
         let h12 = if p.hour % 12 == 0 { 12 } else { p.hour % 12 };
         let piece = match d {
+            // `m`, `d`, `H`, `M`, `S` and a year of four digits were written above.
             'Y' => crate::time::go_year(p.year),
             // Go's `06`: the last two digits of the year without its sign.
             'y' => format!("{:02}", p.year.unsigned_abs() % 100),
-            'm' => format!("{:02}", p.month),
             'o' => format!("_{}", p.month),
             'q' => p.month.to_string(),
-            'd' => format!("{:02}", p.day),
             'g' => p.day.to_string(),
             'D' | 'x' => format!("{:02}/{:02}/{}", p.month, p.day, crate::time::go_year(p.year)),
             'e' => format!("{:>2}", p.day),
-            'H' => format!("{:02}", p.hour),
             'I' => format!("{h12:02}"),
             'l' => h12.to_string(),
-            'M' => format!("{:02}", p.minute),
-            'S' => format!("{:02}", p.second),
             'f' | 'L' | 's' => {
                 // Go's `.999999` (`.999`, `.999999999`): trailing zeros go, and the separator
                 // with them when nothing is left.

@@ -228,18 +228,14 @@ impl Cache {
     const LONGEST: usize = 1024;
 
     fn get(&mut self, parser: &Parser, line: &str) -> Agent {
+        let parse = || Agent { ua: parser.user_agent(line), os: parser.os(line) };
+        if line.len() > Self::LONGEST {
+            return parse();
+        }
         if let Some(agent) = self.newer.get(line) {
             return agent.clone();
         }
-        let agent = if let Some((_, agent)) = self.older.remove_entry(line) {
-            agent
-        } else {
-            let agent = Agent { ua: parser.user_agent(line), os: parser.os(line) };
-            if line.len() > Self::LONGEST {
-                return agent;
-            }
-            agent
-        };
+        let agent = self.older.remove(line).unwrap_or_else(parse);
         if self.newer.len() >= Self::GENERATION {
             self.older = std::mem::take(&mut self.newer);
         }
